@@ -1,0 +1,59 @@
+// compile(): gasm source -> Image for one target, with every diagnostic.
+import { targetOf, type Arch } from '../isa/target.js';
+import type { TextDecl } from './ast.js';
+import { Diagnostics, sortDiagnostics, type Diagnostic } from './diag.js';
+import { finishFunc, layoutFrame } from './frame.js';
+import type { Image } from './image.js';
+import { link, Rodata, runtimeStub, stubFrame, type LinkFunc } from './link.js';
+import { FuncLowerer, type LoweredFunc } from './lower.js';
+import { parse } from './parser.js';
+import { ProgramInfo } from './program.js';
+import { RUNTIME_FUNCS, runtimeFuncId } from './runtimefuncs.js';
+import { stackCheck, type CheckFunc } from './stkcheck.js';
+
+export interface CompileResult {
+  readonly image: Image | null;
+  readonly diagnostics: readonly Diagnostic[];
+  /** The linker's nosplit report (Go's text), when it rejected the program. */
+  readonly linkReport: string;
+}
+
+export function compile(source: string, file: string, arch: Arch): CompileResult {
+  const t = targetOf(arch);
+  const diags = new Diagnostics();
+  const prog = parse(source, diags);
+  const info = new ProgramInfo(t, prog, diags);
+  const main = prog.decls.find((d): d is TextDecl => d.k === 'text' && d.name === 'main.main');
+  if (!main) diags.error({ line: 1, col: 1 }, 'function main.main is undeclared');
+  else if (main.params.length > 0 || main.results.length > 0) diags.error(main.pos, 'func main.main must have no arguments and no return values');
+
+  const ro = new Rodata(t);
+  const queue = prog.decls.filter((d): d is TextDecl => d.k === 'text' && info.funcs.get(d.name)?.decl === d);
+  const lowered: LoweredFunc[] = [];
+  for (let i = 0; i < queue.length; i++) {
+    const lf = new FuncLowerer(info, queue[i]!, ro, diags).lower();
+    lowered.push(lf);
+    queue.push(...lf.extra);
+  }
+  const linkFuncs: LinkFunc[] = lowered.map((lf) => {
+    const fr = layoutFrame(t, lf, diags);
+    const { progs, labels } = finishFunc(t, lf, fr, lf.decl.pos.line);
+    return { name: lf.name, progs, labels, frame: fr, lowered: lf, hostId: -1, line: lf.decl.pos.line };
+  });
+  for (const r of RUNTIME_FUNCS) {
+    linkFuncs.push({ name: r.name, progs: runtimeStub(t, r.name), labels: [], frame: stubFrame(t), lowered: null, hostId: runtimeFuncId(r.name), line: 0 });
+  }
+  if (diags.count > 0) return { image: null, diagnostics: sortDiagnostics(diags.list), linkReport: '' };
+
+  const checkFuncs = new Map<string, CheckFunc>(linkFuncs.map((f) => [f.name, { name: f.name, nosplit: f.frame.nosplit, progs: f.progs }]));
+  const failures = stackCheck(t, checkFuncs, linkFuncs.map((f) => f.name));
+  if (failures.length > 0) {
+    for (const f of failures) {
+      const decl = info.funcs.get(f.func)?.decl;
+      const [first, ...rest] = f.report.trimEnd().split('\n');
+      diags.error(decl?.pos ?? { line: 1, col: 1 }, [first!.replace(/^[^:]+: /, ''), ...rest].join('\n'));
+    }
+    return { image: null, diagnostics: sortDiagnostics(diags.list), linkReport: failures.map((f) => f.report).join('') };
+  }
+  return { image: link(t, file, info, ro, linkFuncs), diagnostics: [], linkReport: '' };
+}

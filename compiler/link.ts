@@ -1,0 +1,216 @@
+// The linker: lays out text, read-only data and globals at addresses that
+// look like the target's, resolves symbols, encodes, and builds the tables
+// (function table, pcsp, pcln, stack maps) that traceback and copystack read.
+import { Cond, Op } from '../isa/ops.js';
+import type { Target } from '../isa/target.js';
+import { encodeFunc, sizeFunc, type Sized } from './assemble.js';
+import type { FrameLayout } from './frame.js';
+import type { FuncInfo, Image, SymbolInfo } from './image.js';
+import type { LocalSlot, LoweredFunc } from './lower.js';
+import { I, R, rowFor, type Prog } from './prog.js';
+import type { ProgramInfo } from './program.js';
+import { RUNTIME_FUNCS, runtimeFuncId } from './runtimefuncs.js';
+import { wordsOf, type Kind, type Type } from './types.js';
+
+/** Load addresses per target (the ELF text start Go's linkers use on linux). */
+export const TEXT_BASE: Record<string, number> = { amd64: 0x401000, '386': 0x8049000, arm: 0x11000 };
+
+export interface LinkFunc {
+  readonly name: string;
+  readonly progs: Prog[];
+  readonly labels: number[];
+  readonly frame: FrameLayout;
+  readonly lowered: LoweredFunc | null;
+  readonly hostId: number;
+  readonly line: number;
+}
+
+const KIND_CODE: Record<Kind, number> = {
+  int: 1, uint: 2, uintptr: 3, byte: 4, bool: 5, string: 6, any: 7, error: 8,
+  ptr: 9, func: 10, chan: 11, array: 12, closure: 13, struct: 14,
+};
+
+type RoItem =
+  | { k: 'bytes'; name: string; bytes: Uint8Array }
+  | { k: 'strhdr'; name: string; str: string; len: number }
+  | { k: 'funcval'; name: string; fn: string }
+  | { k: 'type'; name: string; type: Type; nameStr: string; elem: string | null };
+
+/** Read-only data the compiled code refers to, named on first use. */
+export class Rodata {
+  readonly items: RoItem[] = [];
+  private readonly names = new Map<string, string>();
+
+  constructor(readonly t: Target) {}
+
+  private once(key: string, make: () => RoItem): string {
+    const have = this.names.get(key);
+    if (have) return have;
+    const item = make();
+    this.items.push(item);
+    this.names.set(key, item.name);
+    return item.name;
+  }
+
+  strSym(bytes: Uint8Array): string {
+    const key = 's:' + Buffer.from(bytes).toString('hex');
+    return this.once(key, () => ({ k: 'bytes', name: `go.string.${this.items.length}`, bytes }));
+  }
+
+  strHdrSym(bytes: Uint8Array): string {
+    const str = this.strSym(bytes);
+    return this.once('h:' + str, () => ({ k: 'strhdr', name: `${str}.hdr`, str, len: bytes.length }));
+  }
+
+  funcvalSym(fn: string): string {
+    return this.once('f:' + fn, () => ({ k: 'funcval', name: `${fn}·f`, fn }));
+  }
+
+  typeSym(type: Type): string {
+    const elem = type.elem && type.kind !== 'array' ? this.typeSym(type.elem) : null;
+    const nameStr = this.strSym(new TextEncoder().encode(type.name));
+    return this.once('t:' + type.name, () => ({ k: 'type', name: `type.${type.name}`, type, nameStr, elem }));
+  }
+}
+
+function itemSize(t: Target, it: RoItem): number {
+  const W = t.ptrSize;
+  switch (it.k) {
+    case 'bytes': return Math.max(it.bytes.length, 1);
+    case 'strhdr': return 2 * W;
+    case 'funcval': return W;
+    case 'type': return 6 * W + Math.ceil(Math.ceil(it.type.ptrs.length / 8) / W) * W;
+  }
+}
+
+/** Stub for a runtime function: HOSTCALL n, then return (NOSPLIT, frameless). */
+export function runtimeStub(t: Target, name: string): Prog[] {
+  const id = runtimeFuncId(name);
+  const p = (op: Op, args: ReturnType<typeof I>[], spadj = 0, virtual = false): Prog => {
+    const prog: Prog = { id: rowFor(op, args), cond: Cond.AL, args, line: 0, spadj };
+    if (virtual) (prog as Prog & { virtual: boolean }).virtual = true;
+    return prog;
+  };
+  if (t.family === 'arm') return [p(Op.HOSTCALL, [I(id)]), p(Op.JMP, [R(t.lr)])];
+  return [p(Op.NOP, [], -t.ptrSize, true), p(Op.NOP, [], t.ptrSize, true), p(Op.HOSTCALL, [I(id)]), p(Op.RET, [])];
+}
+
+export function stubFrame(t: Target): FrameLayout {
+  return {
+    frame: 0, spDelta: 0, argBase: t.family === 'arm' ? 4 : t.ptrSize, localsBase: 0, outBase: 0,
+    nosplit: true, autoNosplit: false, split: null, needsCtxt: false, leaf: true,
+  };
+}
+
+export function link(t: Target, file: string, info: ProgramInfo, ro: Rodata, funcs: readonly LinkFunc[]): Image {
+  const W = t.ptrSize;
+  const align = t.family === 'x86' ? 16 : 4;
+  const sized: Sized[] = funcs.map((f) => sizeFunc(t, f.progs, f.labels));
+  const symbols = new Map<string, SymbolInfo>();
+  let pc = TEXT_BASE[t.arch]!;
+  const entries = sized.map((s, i) => {
+    pc = Math.ceil(pc / align) * align;
+    const e = pc;
+    symbols.set(funcs[i]!.name, { addr: e, size: s.size, kind: 'text' });
+    pc += s.size;
+    return e;
+  });
+  const textBase = TEXT_BASE[t.arch]!;
+  const textEnd = pc;
+  // Read-only data after the text, page-aligned; then the globals.
+  const rodataBase = Math.ceil(textEnd / 0x1000) * 0x1000 + 0x1000;
+  let ro0 = rodataBase;
+  const roAddr = ro.items.map((it) => {
+    ro0 = Math.ceil(ro0 / W) * W;
+    const a = ro0;
+    symbols.set(it.name, { addr: a, size: itemSize(t, it), kind: 'rodata' });
+    ro0 += itemSize(t, it);
+    return a;
+  });
+  const dataBase = Math.ceil(ro0 / 0x1000) * 0x1000 + 0x1000;
+  let d0 = dataBase;
+  const globals = [...info.globals.values()];
+  const gAddr = globals.map((g) => {
+    d0 = Math.ceil(d0 / W) * W;
+    const a = d0;
+    symbols.set(g.name, { addr: a, size: g.type.size, kind: 'data' });
+    d0 += Math.max(g.type.size, 1);
+    return a;
+  });
+  const sym = (name: string): number => {
+    const s = symbols.get(name);
+    if (!s) throw new Error(`link: undefined symbol ${name}`);
+    return s.addr;
+  };
+
+  const text = new Uint8Array(textEnd - textBase).fill(t.family === 'x86' ? 0xcc : 0);
+  const fis: FuncInfo[] = funcs.map((f, i) => {
+    const s = sized[i]!;
+    const entry = entries[i]!;
+    const { pcsp, pcln } = encodeFunc(t, s, entry, { sym }, text, entry - textBase);
+    return funcInfo(t, f, entry, s.size, pcsp, pcln);
+  });
+
+  const rodata = new Uint8Array(Math.max(ro0 - rodataBase, 0));
+  const rv = new DataView(rodata.buffer);
+  const putWord = (dv: DataView, off: number, v: number) => (W === 8 ? dv.setBigUint64(off, BigInt(v), true) : dv.setUint32(off, v >>> 0, true));
+  const typeNames = new Map<number, string>();
+  ro.items.forEach((it, i) => {
+    const off = roAddr[i]! - rodataBase;
+    switch (it.k) {
+      case 'bytes': rodata.set(it.bytes, off); break;
+      case 'strhdr': putWord(rv, off, sym(it.str)); putWord(rv, off + W, it.len); break;
+      case 'funcval': putWord(rv, off, sym(it.fn)); break;
+      case 'type': {
+        typeNames.set(roAddr[i]!, it.type.name);
+        const nameLen = new TextEncoder().encode(it.type.name).length;
+        [it.type.size, KIND_CODE[it.type.kind], it.elem ? sym(it.elem) : 0, sym(it.nameStr), nameLen, it.type.ptrs.length]
+          .forEach((v, w) => putWord(rv, off + w * W, v));
+        it.type.ptrs.forEach((p, w) => { if (p) rodata[off + 6 * W + (w >> 3)]! |= 1 << (w & 7); });
+        break;
+      }
+    }
+  });
+
+  const data = new Uint8Array(Math.max(d0 - dataBase, 0));
+  const dv = new DataView(data.buffer);
+  globals.forEach((g, i) => {
+    const off = gAddr[i]! - dataBase;
+    const init = g.decl.init;
+    if (!init) return;
+    if (init.k === 'str') { putWord(dv, off, sym(ro.strSym(init.bytes))); putWord(dv, off + W, init.bytes.length); }
+    else if (init.k === 'bool') data[off] = init.v ? 1 : 0;
+  });
+  return { arch: t.arch, file, textBase, text, rodataBase, rodata, dataBase, data, funcs: fis, symbols, typeNames };
+}
+
+function funcInfo(t: Target, f: LinkFunc, entry: number, size: number, pcsp: FuncInfo['pcsp'], pcln: FuncInfo['pcln']): FuncInfo {
+  const W = t.ptrSize;
+  const fr = f.frame;
+  const lf = f.lowered;
+  const sig = lf?.sig;
+  const argPtrs: boolean[] = [];
+  for (const s of [...(sig?.params ?? []), ...(sig?.results ?? [])]) pushPtrs(argPtrs, s.off / W, s.type, W);
+  const localPtrs: boolean[] = [];
+  for (const l of lf?.locals ?? []) pushPtrs(localPtrs, l.off / W, l.type, W);
+  const localsWords = wordsOf(lf?.localsSize ?? 0, W);
+  while (localPtrs.length < localsWords) localPtrs.push(false);
+  while (argPtrs.length < wordsOf(sig?.argsSize ?? 0, W)) argPtrs.push(false);
+  const deferPC = lf && lf.exitLabel >= 0 ? -2 : -1;
+  return {
+    name: f.name, entry, end: entry + size, line: f.line,
+    frame: fr.frame, spDelta: fr.spDelta, argBase: fr.argBase, localsBase: fr.localsBase, outBase: fr.outBase,
+    argsSize: sig?.argsSize ?? 0, paramsSize: sig?.paramsSize ?? 0, localsSize: lf?.localsSize ?? 0,
+    nosplit: fr.nosplit, autoNosplit: fr.autoNosplit, split: fr.split, needsCtxt: fr.needsCtxt, leaf: fr.leaf,
+    argPtrs: argPtrs.map((p) => p ?? false), localPtrs: localPtrs.map((p) => p ?? false),
+    params: (sig?.params ?? []).map((p) => ({ name: p.name, off: p.off, size: p.type.size })),
+    pcsp, pcln, hostId: f.hostId, deferReturnPC: deferPC,
+  };
+}
+
+function pushPtrs(out: boolean[], word: number, type: Type, W: number) {
+  for (let w = 0; w < wordsOf(type.size, W); w++) out[word + w] = type.ptrs[w] ?? false;
+}
+
+export type { LocalSlot };
+export { RUNTIME_FUNCS };

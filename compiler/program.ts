@@ -1,0 +1,179 @@
+// Whole-program symbols for one target: named types, function signatures
+// (user and runtime), globals. Reports duplicates and bad types.
+import type { Target } from '../isa/target.js';
+import type { GlobalDecl, Param, Program, TextDecl, TypeExpr } from './ast.js';
+import type { Diagnostics, Pos } from './diag.js';
+import { looksLikeRegister } from './parser.js';
+import { RUNTIME_FUNCS, type RuntimeFunc } from './runtimefuncs.js';
+import {
+  ConstError, arrayOf, basicType, chanOf, closureOf, evalConst, memStatsType, named, ptrTo, wordsOf, type Kind, type Type,
+} from './types.js';
+
+export interface Slot {
+  readonly name: string;
+  readonly type: Type;
+  /** Byte offset in its region (args: from the first parameter; captures: from the funcval). */
+  readonly off: number;
+  readonly pos: Pos;
+}
+
+export interface FuncSig {
+  readonly name: string;
+  readonly params: readonly Slot[];
+  readonly results: readonly Slot[];
+  /** Bytes of parameters (word-aligned); results start here. */
+  readonly paramsSize: number;
+  /** Bytes of parameters and results: the callee's argument frame. */
+  readonly argsSize: number;
+  readonly captures: readonly Slot[];
+  readonly decl: TextDecl | null;
+  readonly runtime: RuntimeFunc | null;
+}
+
+export interface GlobalSym {
+  readonly name: string;
+  readonly type: Type;
+  readonly decl: GlobalDecl;
+}
+
+const BUILTIN: Kind[] = ['int', 'uint', 'uintptr', 'byte', 'bool', 'string', 'any', 'error', 'func'];
+const MAX_ARRAY = 1 << 30;
+
+export class ProgramInfo {
+  readonly funcs = new Map<string, FuncSig>();
+  readonly globals = new Map<string, GlobalSym>();
+  private readonly typeDecls = new Map<string, { type: TypeExpr; pos: Pos }>();
+  private readonly resolved = new Map<string, Type | null>();
+  private readonly resolving = new Set<string>();
+
+  constructor(readonly t: Target, readonly prog: Program, readonly diags: Diagnostics) {
+    const seen = new Map<string, Pos>();
+    const declare = (name: string, pos: Pos, what: string): boolean => {
+      const prev = seen.get(name);
+      if (prev) {
+        diags.error(pos, `${name} redeclared (previous ${what === 'type' ? 'declaration' : 'definition'} at line ${prev.line})`);
+        return false;
+      }
+      if (!name.includes('.')) diags.error(pos, `${what} name ${name} must be package-qualified (main.${name})`);
+      seen.set(name, pos);
+      return true;
+    };
+    for (const d of prog.decls) {
+      if (d.k === 'type' && declare(d.name, d.pos, 'type')) this.typeDecls.set(d.name, { type: d.type, pos: d.pos });
+    }
+    for (const d of prog.decls) {
+      if (d.k === 'text' && d.name.startsWith('runtime.')) {
+        diags.error(d.pos, `cannot define ${d.name}: the runtime package belongs to gorun`);
+      } else if (d.k === 'text' && declare(d.name, d.pos, 'function')) {
+        this.funcs.set(d.name, this.sigOf(d));
+      } else if (d.k === 'global' && declare(d.name, d.pos, 'global')) {
+        const type = this.resolveType(d.type);
+        if (type) this.globals.set(d.name, { name: d.name, type, decl: d });
+      }
+    }
+    for (const r of RUNTIME_FUNCS) this.funcs.set(r.name, this.runtimeSig(r));
+  }
+
+  /** Resolve a type expression for this target; null (after a diagnostic) if it is bad. */
+  resolveType(te: TypeExpr): Type | null {
+    const W = this.t.ptrSize;
+    switch (te.k) {
+      case 'name': {
+        if ((BUILTIN as string[]).includes(te.name)) return basicType(te.name as Kind, W);
+        if (te.name === 'runtime.MemStats') return memStatsType(W);
+        return this.namedType(te.name, te.pos);
+      }
+      case 'ptr': {
+        const elem = this.resolveType(te.elem);
+        return elem ? ptrTo(elem, W) : null;
+      }
+      case 'chan': {
+        const elem = this.resolveType(te.elem);
+        if (!elem) return null;
+        if (elem.size > W) {
+          this.diags.error(te.pos, `channel element type ${elem.name} is larger than a word`);
+          return null;
+        }
+        return chanOf(elem, W);
+      }
+      case 'array': {
+        const elem = this.resolveType(te.elem);
+        let n: bigint;
+        try { n = evalConst(te.len, W); } catch (e) {
+          if (e instanceof ConstError) { this.diags.error(e.pos, e.message); return null; }
+          throw e;
+        }
+        if (n < 0n) { this.diags.error(te.len.pos, `invalid array length ${n} (negative)`); return null; }
+        if (!elem) return null;
+        if (n * BigInt(elem.size) > BigInt(MAX_ARRAY)) { this.diags.error(te.len.pos, `array ${'[' + n + ']' + elem.name} is too large`); return null; }
+        return arrayOf(elem, Number(n), W);
+      }
+      case 'closure': {
+        const decl = this.prog.decls.find((d): d is TextDecl => d.k === 'text' && d.name === te.fn);
+        if (!decl) { this.diags.error(te.pos, `undefined function ${te.fn} in closure type`); return null; }
+        const caps = decl.captures.map((c) => this.resolveType(c.type));
+        if (caps.some((c) => c === null)) return null;
+        return closureOf(te.fn, caps as Type[], W);
+      }
+    }
+  }
+
+  private namedType(name: string, pos: Pos): Type | null {
+    if (this.resolved.has(name)) return this.resolved.get(name)!;
+    const d = this.typeDecls.get(name);
+    if (!d) { this.diags.error(pos, `undefined type ${name}`); return null; }
+    if (this.resolving.has(name)) { this.diags.error(d.pos, `invalid recursive type ${name}`); return null; }
+    this.resolving.add(name);
+    const under = this.resolveType(d.type);
+    this.resolving.delete(name);
+    const t = under ? named(under, name) : null;
+    this.resolved.set(name, t);
+    return t;
+  }
+
+  /** Lay out slots word-aligned from `start`; bad types are dropped after their diagnostic. */
+  layoutSlots(params: readonly Param[], start: number, seen: Map<string, Pos>): { slots: Slot[]; end: number } {
+    const W = this.t.ptrSize;
+    const slots: Slot[] = [];
+    let off = start;
+    for (const p of params) {
+      checkSlotName(p, seen, this.diags);
+      const type = this.resolveType(p.type);
+      if (!type) continue;
+      slots.push({ name: p.name, type, off, pos: p.pos });
+      off += wordsOf(type.size, W) * W;
+    }
+    return { slots, end: off };
+  }
+
+  sigOf(d: TextDecl): FuncSig {
+    const seen = new Map<string, Pos>();
+    const ps = this.layoutSlots(d.params, 0, seen);
+    const rs = this.layoutSlots(d.results, ps.end, seen);
+    const cs = this.layoutSlots(d.captures, this.t.ptrSize, seen);
+    return { name: d.name, params: ps.slots, results: rs.slots, paramsSize: ps.end, argsSize: rs.end, captures: cs.slots, decl: d, runtime: null };
+  }
+
+  private runtimeSig(r: RuntimeFunc): FuncSig {
+    const W = this.t.ptrSize;
+    const pos = { line: 0, col: 0 };
+    let off = 0;
+    const mk = (list: readonly [string, string][]) => list.map(([name, tn]) => {
+      const type = tn === '*runtime.MemStats' ? ptrTo(memStatsType(W), W) : basicType(tn as Kind, W)!;
+      const s: Slot = { name, type, off, pos };
+      off += wordsOf(type.size, W) * W;
+      return s;
+    });
+    const params = mk(r.params);
+    const paramsSize = off;
+    const results = mk(r.results);
+    return { name: r.name, params, results, paramsSize, argsSize: off, captures: [], decl: null, runtime: r };
+  }
+}
+
+function checkSlotName(p: Param, seen: Map<string, Pos>, diags: Diagnostics) {
+  if (looksLikeRegister(p.name)) diags.error(p.pos, `slot name ${p.name} looks like a register`);
+  const prev = seen.get(p.name);
+  if (prev) diags.error(p.pos, `duplicate slot ${p.name} (previous at line ${prev.line})`);
+  else seen.set(p.name, p.pos);
+}

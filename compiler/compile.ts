@@ -50,8 +50,7 @@ export function compile(source: string, file: string, arch: Arch): CompileResult
   if (failures.length > 0) {
     for (const f of failures) {
       const decl = info.funcs.get(f.func)?.decl;
-      const [first, ...rest] = f.report.trimEnd().split('\n');
-      diags.error(decl?.pos ?? { line: 1, col: 1 }, [first!.replace(/^[^:]+: /, ''), ...rest].join('\n'));
+      diags.error(decl?.pos ?? { line: 1, col: 1 }, f.report.trimEnd());
     }
     return { image: null, diagnostics: sortDiagnostics(diags.list), linkReport: failures.map((f) => f.report).join('') };
   }

@@ -31,7 +31,11 @@ function memStr(t: Target, a: { base: number; disp: number }, sym: Symbolizer): 
 function operand(t: Target, a: Operand, sym: Symbolizer): string {
   switch (a.k) {
     case 'r': return regName(t, a.reg);
-    case 'i': return `$${a.imm}`;
+    case 'i': {
+      // An immediate that is exactly a symbol's address prints as Go's address constant.
+      const s = a.imm >= 0x1000n && a.imm < 0x100000000n ? sym.symbol(Number(a.imm)) : null;
+      return s !== null && !s.includes('+') ? `$${s}(SB)` : `$${a.imm}`;
+    }
     case 'm': return memStr(t, a, sym);
     case 'b': {
       const s = sym.symbol(a.target);

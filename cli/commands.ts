@@ -1,0 +1,55 @@
+// The commands behind the CLI, written against streams so tests can run them.
+import { readFileSync } from 'node:fs';
+import { compile } from '../compiler/compile.js';
+import { formatDiagnostic, type Diagnostic } from '../compiler/diag.js';
+import { listing } from '../compiler/listing.js';
+import type { Arch } from '../isa/target.js';
+
+export class UsageError extends Error {}
+
+interface Out { write(s: string): unknown }
+
+export function loadSource(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
+    throw new UsageError(`open ${file}: ${why}`);
+  }
+}
+
+/**
+ * Compile for each arch; print each distinct diagnostic once, naming the
+ * targets it applies to when it does not apply to all. Returns the exit status.
+ */
+export function checkCommand(file: string, src: string, arches: readonly Arch[], err: Out): number {
+  const seen = new Map<string, { d: Diagnostic; arches: Arch[] }>();
+  for (const arch of arches) {
+    for (const d of compile(src, file, arch).diagnostics) {
+      const key = `${d.pos.line}:${d.pos.col}:${d.message}`;
+      const e = seen.get(key);
+      if (e) e.arches.push(arch); else seen.set(key, { d, arches: [arch] });
+    }
+  }
+  const all = [...seen.values()].sort((a, b) => a.d.pos.line - b.d.pos.line || a.d.pos.col - b.d.pos.col);
+  for (const { d, arches: on } of all) {
+    const suffix = on.length < arches.length ? ` [${on.join(' ')}]` : '';
+    err.write(formatDiagnostic(file, src, { pos: d.pos, message: d.message + suffix }));
+  }
+  return all.length > 0 ? 1 : 0;
+}
+
+export function disasmCommand(file: string, src: string, arch: Arch, func: string | undefined, out: Out, err: Out): number {
+  const r = compile(src, file, arch);
+  if (!r.image) {
+    for (const d of r.diagnostics) err.write(formatDiagnostic(file, src, d));
+    return 1;
+  }
+  if (func && !r.image.funcs.some((f) => f.name === func)) {
+    err.write(`gorun: no function ${func} in ${file}\n`);
+    return 1;
+  }
+  out.write(listing(r.image, func));
+  return 0;
+}

@@ -5,6 +5,7 @@ import { Cond, Op } from '../isa/ops.js';
 import type { Target } from '../isa/target.js';
 import type { Instr, Operand, TextDecl } from './ast.js';
 import type { Diagnostics, Pos } from './diag.js';
+import { looksLikeRegister } from './parser.js';
 import { I, L, R, SYM, ProgList, type PArg } from './prog.js';
 import type { FuncSig, ProgramInfo, Slot } from './program.js';
 import { lowerPseudo, PSEUDO } from './pseudo.js';
@@ -192,6 +193,7 @@ export class FuncLowerer {
           if (o.addr) return { k: 'addr', sym: o.name, off };
           return { k: 'loc', loc: { base: 'sym', sym: o.name, off }, type: off === 0 ? g.type : null, whole: off === 0 };
         }
+        if (looksLikeRegister(o.name)) throw new LowerError(o.pos, `unknown register ${o.name} (gasm has R0 through R5)`);
         if (this.labelIds.has(o.name)) throw new LowerError(o.pos, `label ${o.name} used as an operand`);
         if (this.info.funcs.has(o.name)) throw new LowerError(o.pos, `function ${o.name} used as a value (write $${o.name})`);
         throw new LowerError(o.pos, `undefined: ${o.name}`);

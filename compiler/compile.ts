@@ -45,7 +45,7 @@ export function compile(source: string, file: string, arch: Arch): CompileResult
   }
   if (diags.count > 0) return { image: null, diagnostics: sortDiagnostics(diags.list), linkReport: '' };
 
-  const checkFuncs = new Map<string, CheckFunc>(linkFuncs.map((f) => [f.name, { name: f.name, nosplit: f.frame.nosplit, progs: f.progs }]));
+  const checkFuncs = new Map<string, CheckFunc>(linkFuncs.map((f) => [f.name, { name: f.name, nosplit: f.frame.nosplit, locals: f.frame.frame, progs: f.progs }]));
   const failures = stackCheck(t, checkFuncs, linkFuncs.map((f) => f.name));
   if (failures.length > 0) {
     for (const f of failures) {

@@ -1,7 +1,8 @@
-// The linker's nosplit check (Go 1.2 cmd/ld/lib.c dostkcheck/stkcheck/
-// stkprint): walk every NOSPLIT function, then every splitting one, and
-// make sure no chain of NOSPLIT calls can run past StackLimit bytes below
-// the stack guard. Its report is Go's, line for line.
+// The linker's nosplit check, as Go 1.4's cmd/ld/lib.c does it
+// (dostkcheck/stkcheck/stkprint): walk every NOSPLIT function, then every
+// splitting one, through its pc→SP-delta spans and direct calls, and make
+// sure no chain can run more than StackLimit bytes below the stack guard.
+// The report is Go's, line for line.
 import { Op, OPS } from '../isa/ops.js';
 import { StackLimit, type Target } from '../isa/target.js';
 import type { Prog } from './prog.js';
@@ -9,6 +10,8 @@ import type { Prog } from './prog.js';
 export interface CheckFunc {
   readonly name: string;
   readonly nosplit: boolean;
+  /** Go's s->locals: the frame size (x86 autoffset; ARM the declared frame). */
+  readonly locals: number;
   readonly progs: readonly Prog[];
 }
 
@@ -18,18 +21,45 @@ interface Chain {
   up: Chain | null;
 }
 
-const MORESTACK = 'runtime.morestack';
+interface Span {
+  readonly value: number;
+  readonly calls: readonly (string | null)[]; // null: an indirect call
+}
 
-/** Returns the failures, each as `name: message` lines plus the chain report. */
+const MORESTACK = 'runtime.morestack';
+const isVirtual = (p: Prog) => (p as Prog & { virtual?: boolean }).virtual === true;
+
+/** pcsp spans of a function: runs of instructions with the same SP delta, and the calls in each. */
+function spans(progs: readonly Prog[]): Span[] {
+  const out: { value: number; calls: (string | null)[] }[] = [];
+  let sp = 0;
+  for (const p of progs) {
+    if (!isVirtual(p)) {
+      if (out.length === 0 || out[out.length - 1]!.value !== sp) out.push({ value: sp, calls: [] });
+      if (OPS[p.id]!.op === Op.CALL) {
+        const a = p.args[0]!;
+        out[out.length - 1]!.calls.push(a.k === 'sym' ? a.sym : null);
+      }
+    }
+    sp += p.spadj;
+  }
+  return out;
+}
+
+/** Returns each failure: the function checked and Go's report (diag line and chain). */
 export function stackCheck(t: Target, funcs: ReadonlyMap<string, CheckFunc>, order: readonly string[]): { func: string; report: string }[] {
   const callSize = t.callSize;
+  const hasLR = t.family === 'arm';
+  const regSize = t.ptrSize;
   const checked = new Set<string>();
+  const spanCache = new Map<string, Span[]>();
   const failures: { func: string; report: string }[] = [];
   let cur = '';
   let buf = '';
 
+  const diag = (msg: string) => { buf += `${cur}: ${msg}\n`; };
   const broke = (ch: Chain, limit: number) => {
-    buf += `${cur}: nosplit stack overflow\n`;
+    diag('nosplit stack overflow');
     print(ch, limit);
   };
   const print = (ch: Chain, limit: number) => {
@@ -38,8 +68,8 @@ export function stackCheck(t: Target, funcs: ReadonlyMap<string, CheckFunc>, ord
       const f = funcs.get(ch.sym!);
       buf += f?.nosplit ? `\t${ch.limit}\tassumed on entry to ${name}\n` : `\t${ch.limit}\tguaranteed after split check in ${name}\n`;
     } else {
-      print(ch.up, ch.limit + callSize);
-      if (t.family !== 'arm') buf += `\t${ch.limit}\ton entry to ${name}\n`;
+      print(ch.up, ch.limit + (hasLR ? 0 : regSize));
+      if (!hasLR) buf += `\t${ch.limit}\ton entry to ${name}\n`;
     }
     if (ch.limit !== limit) buf += `\t${limit}\tafter ${name} uses ${ch.limit - limit}\n`;
   };
@@ -47,46 +77,40 @@ export function stackCheck(t: Target, funcs: ReadonlyMap<string, CheckFunc>, ord
   const check = (up: Chain, depth: number): number => {
     let limit = up.limit;
     const s = up.sym!;
-    if (checked.has(s) && limit === StackLimit - callSize) return 0;
+    // Don't duplicate work: only consider each function at the top of the safe zone once.
+    if (limit === StackLimit - callSize) {
+      if (checked.has(s)) return 0;
+      checked.add(s);
+    }
     if (depth > 100) {
-      buf += `${cur}: nosplit stack check too deep\n`;
+      diag('nosplit stack check too deep');
       broke(up, 0);
       return -1;
     }
     const f = funcs.get(s);
-    if (!f) return 0;
+    if (!f) return -1;
     if (limit < 0) { broke(up, limit); return -1; }
     // morestack looks like it calls functions, but it switches the stack pointer first.
     if (s === MORESTACK) return 0;
     const ch: Chain = { sym: null, limit: 0, up };
-    let prolog = !f.nosplit;
-    for (const p of f.progs) {
-      limit -= p.spadj;
-      if (prolog && p.spadj !== 0) {
-        // The first SP adjustment ends a splitting prologue: after it, the split
-        // check guarantees StackLimit bytes. Below the top of a chain, stop here.
-        if (depth > 0) return 0;
-        prolog = false;
-        limit = StackLimit;
+    let sp = spanCache.get(s);
+    if (!sp) { sp = spans(f.progs); spanCache.set(s, sp); }
+    for (const span of sp) {
+      if (limit - span.value < 0) { broke(up, limit - span.value); return -1; }
+      for (const callee of span.calls) {
+        ch.limit = limit - span.value - callSize;
+        if (callee !== null) {
+          ch.sym = callee;
+          if (check(ch, depth + 1) < 0) return -1;
+          // After the call to morestack the limit is back to StackLimit beyond the frame.
+          if (callee.startsWith(MORESTACK)) limit = StackLimit + f.locals + (hasLR ? regSize : 0);
+        } else {
+          // Indirect call: assume a splitting callee, which must be able to call morestack.
+          ch.sym = null;
+          const ch1: Chain = { sym: MORESTACK, limit: ch.limit - callSize, up: ch };
+          if (check(ch1, depth + 2) < 0) return -1;
+        }
       }
-      if (limit < 0) { broke(up, limit); return -1; }
-      const row = OPS[p.id]!;
-      if (row.op !== Op.CALL) continue;
-      limit -= callSize;
-      ch.limit = limit;
-      const target = p.args[0]!;
-      if (target.k === 'sym') {
-        ch.sym = target.sym;
-        if (check(ch, depth + 1) < 0) return -1;
-      } else {
-        // Indirect call: assume it reaches a splitting function, which must be able to call morestack.
-        limit -= callSize;
-        ch.sym = null;
-        const ch1: Chain = { sym: MORESTACK, limit, up: ch };
-        if (check(ch1, depth + 2) < 0) return -1;
-        limit += callSize;
-      }
-      limit += callSize;
     }
     return 0;
   };
@@ -98,7 +122,6 @@ export function stackCheck(t: Target, funcs: ReadonlyMap<string, CheckFunc>, ord
       cur = name;
       buf = '';
       if (check({ sym: name, limit: StackLimit - callSize, up: null }, 0) < 0) failures.push({ func: name, report: buf });
-      checked.add(name);
     }
   };
   run(true);

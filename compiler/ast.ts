@@ -32,6 +32,8 @@ export type Operand =
 export interface CallTarget {
   /** `main.f(...)`: a function by name; otherwise a register or slot holding a funcval. */
   readonly fn: string | null;
+  /** Position of the function name (or of the register/slot called through). */
+  readonly fnPos: Pos;
   readonly via: Operand | null;
   readonly args: Operand[];
   readonly argsPos: Pos;
@@ -70,8 +72,10 @@ export interface TextDecl {
   readonly body: Instr[];
   /** Label name -> index in body of the instruction it precedes (body.length at the end). */
   readonly labels: Map<string, { index: number; pos: Pos }>;
-  /** Line of the last source line of the body (for the falls-off-the-end diagnostic). */
+  /** Line of the last source line of the body. */
   endLine: number;
+  /** A line of the body failed to lex or parse: its end cannot be judged. */
+  broken: boolean;
 }
 
 export interface GlobalDecl {

@@ -28,6 +28,8 @@ export function compile(source: string, file: string, arch: Arch): CompileResult
   else if (main.params.length > 0 || main.results.length > 0) diags.error(main.pos, 'func main.main must have no arguments and no return values');
 
   const ro = new Rodata(t);
+  // String initialisers point into read-only data, which is laid out before the globals.
+  for (const g of info.globals.values()) if (g.decl.init?.k === 'str') ro.strSym(g.decl.init.bytes);
   const queue = prog.decls.filter((d): d is TextDecl => d.k === 'text' && info.funcs.get(d.name)?.decl === d);
   const lowered: LoweredFunc[] = [];
   for (let i = 0; i < queue.length; i++) {

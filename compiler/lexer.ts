@@ -29,6 +29,7 @@ export function lex(source: string, diags: Diagnostics): Line[] {
   const lines: Line[] = [];
   const src = source.split('\n');
   let inBlock = false;
+  let blockStart: Pos = { line: 1, col: 1 };
   src.forEach((raw, i) => {
     const lineNo = i + 1;
     const text = raw.replace(/\r$/, '');
@@ -46,7 +47,7 @@ export function lex(source: string, diags: Diagnostics): Line[] {
       const c = text[p]!;
       if (c === ' ' || c === '\t') { p++; continue; }
       if (text.startsWith('//', p)) break;
-      if (text.startsWith('/*', p)) { inBlock = true; p += 2; continue; }
+      if (text.startsWith('/*', p)) { inBlock = true; blockStart = pos(p); p += 2; continue; }
       const start = p;
       if (isIdentStart(c)) {
         while (p < text.length && isIdentPart(text[p]!)) p++;
@@ -104,6 +105,7 @@ export function lex(source: string, diags: Diagnostics): Line[] {
     }
     lines.push({ line: lineNo, toks });
   });
+  if (inBlock) diags.error(blockStart, 'comment not terminated');
   return lines;
 }
 

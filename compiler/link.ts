@@ -180,6 +180,9 @@ export function link(t: Target, file: string, info: ProgramInfo, ro: Rodata, fun
     if (!init) return;
     if (init.k === 'str') { putWord(dv, off, sym(ro.strSym(init.bytes))); putWord(dv, off + W, init.bytes.length); }
     else if (init.k === 'bool') data[off] = init.v ? 1 : 0;
+    else if (g.type.size === 1) data[off] = Number(BigInt.asUintN(8, info.initValue(g.decl)));
+    else if (W === 8) dv.setBigUint64(off, BigInt.asUintN(64, info.initValue(g.decl)), true);
+    else dv.setUint32(off, Number(BigInt.asUintN(32, info.initValue(g.decl))), true);
   });
   return { arch: t.arch, file, textBase, text, rodataBase, rodata, dataBase, data, funcs: fis, symbols, typeNames };
 }

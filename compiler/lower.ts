@@ -10,7 +10,7 @@ import { I, L, R, SYM, ProgList, type PArg } from './prog.js';
 import type { FuncSig, ProgramInfo, Slot } from './program.js';
 import { lowerPseudo, PSEUDO } from './pseudo.js';
 import { ConstError, evalConst, fitsWord, isByteLike, sameType, wordsOf, type Type } from './types.js';
-import { LowerError, Mover, locAt, type Loc, type Val } from './values.js';
+import { AlreadyReported, LowerError, Mover, locAt, type Loc, type Val } from './values.js';
 
 export interface LocalSlot extends Slot {
   readonly hidden: boolean;
@@ -44,6 +44,9 @@ export interface LoweredFunc {
   /** Synthesized functions (DEFER PRINT wrappers) to compile too. */
   readonly extra: TextDecl[];
 }
+
+/** ARM's intra-procedure scratch register (IP), free besides R11 (REGTMP). */
+const ARM_IP = 12;
 
 export const JCC_CONDS: Record<string, Cond> = {
   JEQ: Cond.EQ, JNE: Cond.NE, JLT: Cond.LT, JLE: Cond.LE, JGT: Cond.GT, JGE: Cond.GE,
@@ -80,6 +83,7 @@ export class FuncLowerer {
     if (sig.captures.length > 0) this.out.ctxtOff = this.allocLocal('.ctxt', { kind: 'ptr', size: this.W, ptrs: [true], name: 'ctxt' }, decl.pos);
     const seen = new Map<string, Pos>([...this.slots.values()].map((s) => [s.slot.name, s.slot.pos]));
     for (const l of decl.locals) {
+      if (looksLikeRegister(l.name)) diags.error(l.pos, `slot name ${l.name} looks like a register`);
       const prev = seen.get(l.name);
       if (prev) diags.error(l.pos, `duplicate slot ${l.name} (previous at line ${prev.line})`);
       const type = info.resolveType(l.type);
@@ -108,7 +112,7 @@ export class FuncLowerer {
         this.instr(ins);
       } catch (e) {
         if (e instanceof LowerError || e instanceof ConstError) this.diags.error(e.pos, e.message);
-        else throw e;
+        else if (!(e instanceof AlreadyReported)) throw e;
       }
     });
     for (const [name, l] of this.decl.labels) if (l.index === body.length) this.pl.bind(this.labelIds.get(name)!);
@@ -117,13 +121,12 @@ export class FuncLowerer {
   }
 
   private checkFallOff() {
+    if (this.decl.broken) return; // a line that did not parse may have been the return
     const last = this.decl.body[this.decl.body.length - 1];
-    const endsAtLabel = [...this.decl.labels.values()].some((l) => l.index === this.decl.body.length);
-    const terminal = last && !endsAtLabel && this.isTerminal(last);
-    if (!terminal) {
-      const line = this.decl.endLine;
-      this.diags.error({ line, col: 1 }, `missing return at end of function ${this.decl.name} (it can fall off its end)`);
-    }
+    const endLabel = [...this.decl.labels.values()].find((l) => l.index === this.decl.body.length);
+    if (last && !endLabel && this.isTerminal(last)) return;
+    const pos = endLabel?.pos ?? last?.pos ?? this.decl.pos;
+    this.diags.error(pos, `missing return at end of function ${this.decl.name} (it can fall off its end)`);
   }
 
   private isTerminal(ins: Instr): boolean {
@@ -323,6 +326,7 @@ export class FuncLowerer {
     const [so, dO] = ins.operands as [Operand, Operand];
     if (dO.k !== 'reg') throw new LowerError(dO.pos, 'LEA destination must be a register');
     if (so.k === 'name' && so.addr) throw new LowerError(so.pos, 'LEA takes the slot itself, not its address (LEA x, R0)');
+    if (so.k === 'name' && this.isCapture(so.name)) throw new LowerError(so.pos, `cannot take the address of capture ${so.name} (capture its address instead)`);
     const v = this.val(so);
     const r = this.t.portable[dO.reg]!;
     if (v.k === 'loc') { this.pl.emit(Op.LEA, [this.mv.mem(v.loc), R(r)]); return; }
@@ -346,7 +350,8 @@ export class FuncLowerer {
     const [so, dO] = ins.operands as [Operand, Operand];
     const src = this.wordVal(so, 'source');
     if ((op === Op.DIV || op === Op.MOD) && src.k === 'imm' && src.v === 0n) throw new LowerError(so.pos, 'division by zero');
-    const divCheck = (op === Op.DIV || op === Op.MOD) && src.k !== 'imm';
+    // An immediate is checked above and an address is never zero: only run-time values need the check.
+    const divCheck = (op === Op.DIV || op === Op.MOD) && (src.k === 'reg' || src.k === 'loc' || src.k === 'lea');
     if (dO.k === 'reg') {
       const d = this.t.portable[dO.reg]!;
       let s: PArg;
@@ -366,7 +371,10 @@ export class FuncLowerer {
       this.pl.emit(op, [s, this.mv.mem(dst.loc)]);
       return;
     }
-    const s = src.k === 'reg' ? R(src.reg) : src.k === 'imm' ? I(src.v) : (() => { throw new LowerError(so.pos, 'bad source'); })();
+    let s: PArg;
+    if (src.k === 'reg') s = R(src.reg);
+    else if (src.k === 'imm') s = I(src.v);
+    else { this.mv.load(src, ARM_IP, so.pos); s = R(ARM_IP); } // R12: ARM's second scratch register
     if (divCheck) this.divideCheck(s);
     this.pl.emit(Op.MOV, [this.mv.mem(dst.loc), R(this.t.tmp)]);
     this.pl.emit(op, [s, R(this.t.tmp)]);
@@ -457,7 +465,8 @@ export class FuncLowerer {
   stageArgs(f: FuncSig, vals: Val[] | null, ops: Operand[], base: number, pos?: Pos) {
     const n = ops.length;
     if (n !== f.params.length) {
-      throw new LowerError(pos ?? ops[0]?.pos ?? f.decl?.pos ?? { line: 0, col: 0 },
+      const at = n > f.params.length ? ops[f.params.length]!.pos : pos;
+      throw new LowerError(at ?? ops[0]?.pos ?? f.decl?.pos ?? { line: 0, col: 0 },
         `${n < f.params.length ? 'not enough' : 'too many'} arguments in call to ${f.name} (have ${n}, want ${f.params.length})`);
     }
     this.needOut(base + f.argsSize);
@@ -506,7 +515,7 @@ export class FuncLowerer {
   copyResults(f: { name: string; results: readonly Slot[] }, dsts: Operand[], base: number, pos: Pos) {
     if (dsts.length === 0) return;
     if (dsts.length !== f.results.length) {
-      throw new LowerError(pos, `${f.name} returns ${f.results.length} value${f.results.length === 1 ? '' : 's'}, ${dsts.length} named after ->`);
+      throw new LowerError(dsts[0]?.pos ?? pos, `${f.name} returns ${f.results.length} value${f.results.length === 1 ? '' : 's'}, ${dsts.length} named after ->`);
     }
     f.results.forEach((r, i) => this.copyOut(r.type, { base: 'frame', region: 'out', off: base + r.off }, dsts[i]!, `result ${i + 1} of ${f.name}`));
   }
@@ -530,9 +539,9 @@ export class FuncLowerer {
     const c = ins.call!;
     if (c.fn !== null) {
       const f = this.info.funcs.get(c.fn);
-      if (!f) throw new LowerError(ins.pos, `undefined function ${c.fn}`);
-      if (f.runtime && !f.runtime.user) throw new LowerError(ins.pos, `${c.fn} is not callable from gasm`);
-      if (f.captures.length > 0) throw new LowerError(ins.pos, `${c.fn} has CAPTURES: call it through a funcval made by CLOSURE`);
+      if (!f) throw new LowerError(c.fnPos, `undefined function ${c.fn}`);
+      if (f.runtime && !f.runtime.user) throw new LowerError(c.fnPos, `${c.fn} is not callable from gasm`);
+      if (f.captures.length > 0) throw new LowerError(c.fnPos, `${c.fn} has CAPTURES: call it through a funcval made by CLOSURE`);
       this.stageArgs(f, null, c.args, 0, c.argsPos);
       this.callSym(c.fn);
       this.copyResults(f, ins.results, 0, ins.pos);

@@ -66,7 +66,10 @@ export function parse(source: string, diags: Diagnostics): Program {
   let fn: TextDecl | null = null;
   for (const { line, toks } of lines) {
     if (toks.length === 0) continue;
-    if (toks.some((t) => t.kind === 'error')) continue; // already diagnosed by the lexer
+    if (toks.some((t) => t.kind === 'error')) { // already diagnosed by the lexer
+      if (fn) fn.broken = true;
+      continue;
+    }
     const last = toks[toks.length - 1]!;
     const cur = new Cursor(toks, { line, col: last.pos.col + last.text.length });
     try {
@@ -76,9 +79,9 @@ export function parse(source: string, diags: Diagnostics): Program {
         cur.next();
         if (fn) fn.endLine = line - 1;
         fn = null;
-        if (word === 'TEXT') { fn = parseText(cur, head.pos); decls.push(fn); }
+        if (word === 'TEXT') { fn = parseText(cur, head.pos, diags); decls.push(fn); continue; }
         else if (word === 'GLOBL') decls.push(parseGlobal(cur, head.pos));
-        else decls.push({ k: 'type', pos: head.pos, ...parseTypeDecl(cur) });
+        else decls.push({ k: 'type', ...parseTypeDecl(cur) });
         expectEnd(cur);
         continue;
       }
@@ -113,6 +116,7 @@ export function parse(source: string, diags: Diagnostics): Program {
     } catch (e) {
       if (!(e instanceof ParseError)) throw e;
       diags.error(e.pos, e.message);
+      if (fn) fn.broken = true;
     }
   }
   return { decls };
@@ -123,34 +127,42 @@ function expectEnd(cur: Cursor) {
   if (t) throw new ParseError(t.pos, `unexpected ${describe(t)} at end of line`);
 }
 
-function parseText(cur: Cursor, pos: Pos): TextDecl {
+/** A TEXT line; an error after the name is reported and the function still exists (no cascade). */
+function parseText(cur: Cursor, pos: Pos, diags: Diagnostics): TextDecl {
   const name = cur.ident('function name');
-  cur.expect('(');
-  const params = parseParamList(cur, false);
-  let results: Param[] = [];
-  if (cur.isPunct('(')) {
-    cur.next();
-    results = parseParamList(cur, false);
-  }
-  let nosplit = false, noframe = false, frame: Expr | null = null;
-  while (cur.accept(',')) {
-    if (cur.accept('$')) {
-      if (frame) throw new ParseError(cur.pos(), 'frame size given twice');
-      frame = parseExpr(cur);
-      continue;
-    }
-    do {
-      const f = cur.ident('NOSPLIT, NOFRAME or $frame');
-      const up = f.text.toUpperCase();
-      if (up === 'NOSPLIT') nosplit = true;
-      else if (up === 'NOFRAME') noframe = true;
-      else throw new ParseError(f.pos, `unknown function flag ${f.text} (want NOSPLIT or NOFRAME)`);
-    } while (cur.accept('|'));
-  }
-  return {
-    k: 'text', name: name.text, pos: name.pos ?? pos, params, results, nosplit, noframe, frame,
-    locals: [], captures: [], body: [], labels: new Map(), endLine: name.pos.line,
+  const decl: TextDecl = {
+    k: 'text', name: name.text, pos: name.pos ?? pos, params: [], results: [], nosplit: false, noframe: false, frame: null,
+    locals: [], captures: [], body: [], labels: new Map(), endLine: name.pos.line, broken: false,
   };
+  const d = decl as { -readonly [K in keyof TextDecl]: TextDecl[K] };
+  try {
+    cur.expect('(');
+    d.params = parseParamList(cur, false);
+    if (cur.isPunct('(')) {
+      cur.next();
+      d.results = parseParamList(cur, false);
+    }
+    while (cur.accept(',')) {
+      if (cur.accept('$')) {
+        if (d.frame) throw new ParseError(cur.pos(), 'frame size given twice');
+        d.frame = parseExpr(cur);
+        continue;
+      }
+      do {
+        const f = cur.ident('NOSPLIT, NOFRAME or $frame');
+        const up = f.text.toUpperCase();
+        if (up === 'NOSPLIT') d.nosplit = true;
+        else if (up === 'NOFRAME') d.noframe = true;
+        else throw new ParseError(f.pos, `unknown function flag ${f.text} (want NOSPLIT or NOFRAME)`);
+      } while (cur.accept('|'));
+    }
+    expectEnd(cur);
+  } catch (e) {
+    if (!(e instanceof ParseError)) throw e;
+    diags.error(e.pos, e.message);
+    cur.i = cur.toks.length;
+  }
+  return decl;
 }
 
 /** `(a, b int, p *T)` after the opening parenthesis; consumes the closing one. */
@@ -193,9 +205,9 @@ function parseGlobal(cur: Cursor, pos: Pos): Decl {
   return { k: 'global', name: name.text, type, init, pos: name.pos ?? pos };
 }
 
-function parseTypeDecl(cur: Cursor): { name: string; type: TypeExpr } {
+function parseTypeDecl(cur: Cursor): { name: string; type: TypeExpr; pos: Pos } {
   const name = cur.ident('type name');
-  return { name: name.text, type: parseType(cur) };
+  return { name: name.text, pos: name.pos, type: parseType(cur) };
 }
 
 export function parseType(cur: Cursor): TypeExpr {
@@ -307,6 +319,7 @@ function parseCallTarget(cur: Cursor): CallTarget {
   if (!t) throw new ParseError(cur.pos(), 'expected function to call');
   let fn: string | null = null;
   let via: Operand | null = null;
+  const fnPos = t.pos;
   if (t.kind === 'ident' && portableReg(t.text) < 0) {
     cur.next();
     if (t.text.includes('.')) fn = t.text;
@@ -320,7 +333,7 @@ function parseCallTarget(cur: Cursor): CallTarget {
     do { args.push(parseOperand(cur)); } while (cur.accept(','));
     cur.expect(')');
   }
-  return { fn, via, args, argsPos: open.pos };
+  return { fn, fnPos, via, args, argsPos: open.pos };
 }
 
 export function parseOperand(cur: Cursor): Operand {

@@ -6,7 +6,7 @@ import type { Diagnostics, Pos } from './diag.js';
 import { looksLikeRegister } from './parser.js';
 import { RUNTIME_FUNCS, type RuntimeFunc } from './runtimefuncs.js';
 import {
-  ConstError, arrayOf, basicType, chanOf, closureOf, evalConst, memStatsType, named, ptrTo, wordsOf, type Kind, type Type,
+  ConstError, arrayOf, basicType, chanOf, closureOf, evalConst, fitsWord, memStatsType, named, ptrTo, wordsOf, type Kind, type Type,
 } from './types.js';
 
 export interface Slot {
@@ -68,10 +68,38 @@ export class ProgramInfo {
         this.funcs.set(d.name, this.sigOf(d));
       } else if (d.k === 'global' && declare(d.name, d.pos, 'global')) {
         const type = this.resolveType(d.type);
-        if (type) this.globals.set(d.name, { name: d.name, type, decl: d });
+        if (type && this.checkInit(d, type)) this.globals.set(d.name, { name: d.name, type, decl: d });
       }
     }
+    // Every named type is resolved, used or not, so a bad declaration is always reported.
+    for (const name of this.typeDecls.keys()) this.namedType(name, this.typeDecls.get(name)!.pos);
     for (const r of RUNTIME_FUNCS) this.funcs.set(r.name, this.runtimeSig(r));
+  }
+
+  /** An initialiser must suit the global's type: a string, a bool, or an integer that fits the word. */
+  private checkInit(d: GlobalDecl, type: Type): boolean {
+    const init = d.init;
+    if (!init) return true;
+    const bad = (what: string) => { this.diags.error(init.pos, `cannot initialise ${d.name} of type ${type.name} with ${what}`); return false; };
+    if (init.k === 'str') return type.kind === 'string' || bad('a string');
+    if (init.k === 'bool') return type.kind === 'bool' || bad('a bool');
+    if (init.k !== 'imm') return bad('this value');
+    if (!['int', 'uint', 'uintptr', 'byte'].includes(type.kind)) return bad('an integer');
+    try {
+      const v = evalConst(init.expr, this.t.ptrSize);
+      const fits = type.kind === 'byte' ? v >= -128n && v < 256n : fitsWord(v, this.t.ptrSize);
+      if (!fits) { this.diags.error(init.pos, `constant ${v} overflows ${type.name} on ${this.t.arch}`); return false; }
+    } catch (e) {
+      if (!(e instanceof ConstError)) throw e;
+      this.diags.error(e.pos, e.message);
+      return false;
+    }
+    return true;
+  }
+
+  /** The value of an integer initialiser (checked by checkInit). */
+  initValue(d: GlobalDecl): bigint {
+    return d.init?.k === 'imm' ? evalConst(d.init.expr, this.t.ptrSize) : 0n;
   }
 
   /** Resolve a type expression for this target; null (after a diagnostic) if it is bad. */

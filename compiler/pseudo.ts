@@ -6,7 +6,7 @@ import type { Instr, Operand, Param, TextDecl, TypeExpr } from './ast.js';
 import type { FuncLowerer } from './lower.js';
 import { I, L, R, SI } from './prog.js';
 import { basicType, closureOf, isByteLike, wordsOf, type Type } from './types.js';
-import { LowerError, type Loc, type Val } from './values.js';
+import { AlreadyReported, LowerError, type Loc, type Val } from './values.js';
 
 export const PSEUDO = new Set([
   'PRINT', 'PRINTLN', 'DEFER', 'GO', 'PANIC', 'RECOVER', 'UNBOX', 'CONCAT', 'ISNIL', 'NEW',
@@ -96,7 +96,7 @@ function deferOrGo(fl: FuncLowerer, ins: Instr, rt: 'runtime.deferproc' | 'runti
   if (ins.results.length > 0) throw new LowerError(ins.pos, `${ins.mnem} has no results`);
   if (ins.deferPrint) {
     const name = deferPrintWrapper(fl, ins);
-    return deferOrGo(fl, { ...ins, deferPrint: null, operands: [], call: { fn: name, via: null, args: ins.operands, argsPos: ins.pos } }, rt);
+    return deferOrGo(fl, { ...ins, deferPrint: null, operands: [], call: { fn: name, fnPos: ins.pos, via: null, args: ins.operands, argsPos: ins.pos } }, rt);
   }
   const c = ins.call;
   if (!c) throw new LowerError(ins.pos, `${ins.mnem} needs a call: ${ins.mnem} f(args)`);
@@ -111,9 +111,9 @@ function deferOrGo(fl: FuncLowerer, ins: Instr, rt: 'runtime.deferproc' | 'runti
   let fnVal: Val;
   if (c.fn !== null) {
     const f = fl.info.funcs.get(c.fn);
-    if (!f) throw new LowerError(ins.pos, `undefined function ${c.fn}`);
-    if (f.runtime && !f.runtime.user) throw new LowerError(ins.pos, `${c.fn} is not callable from gasm`);
-    if (f.captures.length > 0) throw new LowerError(ins.pos, `${c.fn} has CAPTURES: ${ins.mnem} it through a funcval made by CLOSURE`);
+    if (!f) throw new LowerError(c.fnPos, `undefined function ${c.fn}`);
+    if (f.runtime && !f.runtime.user) throw new LowerError(c.fnPos, `${c.fn} is not callable from gasm`);
+    if (f.captures.length > 0) throw new LowerError(c.fnPos, `${c.fn} has CAPTURES: ${ins.mnem} it through a funcval made by CLOSURE`);
     fl.stageArgs(f, null, c.args, 2 * W, c.argsPos);
     siz = f.argsSize;
     fnVal = { k: 'addr', sym: fl.data.funcvalSym(c.fn), off: 0 };
@@ -149,7 +149,7 @@ function deferPrintWrapper(fl: FuncLowerer, ins: Instr): string {
   ];
   const decl: TextDecl = {
     k: 'text', name, pos: ins.pos, params, results: [], nosplit: false, noframe: false, frame: null,
-    locals: [], captures: [], body, labels: new Map(), endLine: ins.line,
+    locals: [], captures: [], body, labels: new Map(), endLine: ins.line, broken: false,
   };
   fl.out.extra.push(decl);
   fl.info.funcs.set(name, fl.info.sigOf(decl));
@@ -263,7 +263,7 @@ function isnil(fl: FuncLowerer, ins: Instr) {
 function typeOperand(fl: FuncLowerer, o: Operand): Type {
   if (o.k !== 'type') throw new LowerError(o.pos, 'expected a type');
   const t = fl.info.resolveType(o.type);
-  if (!t) throw new LowerError(o.pos, 'bad type');
+  if (!t) throw new AlreadyReported();
   return t;
 }
 
@@ -279,7 +279,7 @@ function closure(fl: FuncLowerer, ins: Instr) {
   if (!c || c.fn === null) throw new LowerError(ins.pos, 'CLOSURE needs a function: CLOSURE main.f(captures…) -> dst');
   resultsArity(ins, 1, 1);
   const f = fl.info.funcs.get(c.fn);
-  if (!f || !f.decl) throw new LowerError(ins.pos, `undefined function ${c.fn}`);
+  if (!f || !f.decl) throw new LowerError(c.fnPos, `undefined function ${c.fn}`);
   if (c.args.length !== f.captures.length) {
     throw new LowerError(c.argsPos, `${c.fn} captures ${f.captures.length} value${f.captures.length === 1 ? '' : 's'}, CLOSURE gives ${c.args.length}`);
   }
@@ -338,8 +338,12 @@ function send(fl: FuncLowerer, ins: Instr) {
   const [co, vo] = ins.operands as [Operand, Operand];
   const { v: ch, elem } = chanVal(fl, co);
   const et = elem ?? basicType('int', fl.W)!;
-  const tmp = fl.allocLocal(`.send${fl.out.locals.length}`, et, vo.pos);
   const v = fl.val(vo);
+  const vt = v.k === 'loc' && v.whole ? v.type : null;
+  if (v.k === 'str' || (vt && vt.size !== et.size)) {
+    throw new LowerError(vo.pos, `cannot send ${vt ? vt.name : 'a string constant'} on a channel of ${et.name}`);
+  }
+  const tmp = fl.allocLocal(`.send${fl.out.locals.length}`, et, vo.pos);
   const loc: Loc = { base: 'frame', region: 'local', off: tmp };
   if (et.size === 1) fl.mv.storeByte(v, loc, vo.pos); else fl.mv.put(v, loc, et.size, vo.pos);
   rtcall(fl, 'runtime.chansend1', [ch, { k: 'lea', loc }], [co, vo]);
@@ -355,6 +359,7 @@ function recv(fl: FuncLowerer, ins: Instr) {
   let elemPtr: Val = { k: 'imm', v: 0n };
   let viaTmp: Loc | null = null;
   if (d && d.k !== 'reg') {
+    if (d.k === 'name' && fl.isCapture(d.name)) throw new LowerError(d.pos, `cannot assign to capture ${d.name} (captures are read-only)`);
     const dv = fl.val(d);
     if (dv.k !== 'loc' || (dv.type && dv.type.size !== et.size && !(dv.type.size <= fl.W && et.size <= fl.W))) {
       throw new LowerError(d.pos, `RECV destination does not hold a ${et.name}`);

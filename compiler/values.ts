@@ -29,6 +29,9 @@ export class LowerError extends Error {
   constructor(readonly pos: Pos, message: string) { super(message); }
 }
 
+/** Abandon the instruction: its error has already been reported (no cascade). */
+export class AlreadyReported extends Error {}
+
 export const locAt = (loc: Loc, delta: number): Loc => ({ ...loc, off: loc.off + delta });
 
 /** Emits moves for one function. `ctxtSlot` is the local offset of the saved context pointer. */

@@ -72,10 +72,20 @@ function printer(fl: FuncLowerer, o: Operand, v: Val): [string, string] {
 
 function print(fl: FuncLowerer, ins: Instr, ln: boolean) {
   if (ins.results.length > 0) throw new LowerError(ins.pos, `${ins.mnem} has no results`);
+  // Registers do not survive the calls below: evaluate register-based operands into temporaries first.
+  const vals = ins.operands.map((o) => {
+    const v = fl.val(o);
+    if (v.k !== 'reg' && !(v.k === 'loc' && v.loc.base === 'reg')) return v;
+    const t = basicType('int', fl.W)!;
+    const off = fl.allocLocal(`.print${fl.out.locals.length}`, t, o.pos);
+    const loc: Loc = { base: 'frame', region: 'local', off };
+    fl.mv.storeWord(v, loc, o.pos);
+    return { k: 'loc', loc, type: null, whole: false } as Val;
+  });
   rtcall(fl, 'runtime.printlock', [], []);
   ins.operands.forEach((o, i) => {
     if (ln && i > 0) rtcall(fl, 'runtime.printsp', [], []);
-    let v = fl.val(o);
+    let v = vals[i]!;
     const [fn] = printer(fl, o, v);
     if (v.k === 'loc' && v.type && isByteLike(v.type)) {
       fl.pl.emit(Op.MOVB, [fl.mv.mem(v.loc), R(fl.t.tmp)]);

@@ -23,6 +23,11 @@ export const RUNTIME_FUNCS: readonly RuntimeFunc[] = [
   // Stack growth: reached from prologues only.
   f('runtime.morestack', [], [], false),
   f('runtime.morestack_noctxt', [], [], false),
+  // Where goroutines start and end; and the runtime functions tracebacks name
+  // (implemented on the host: never called from gasm code).
+  f('runtime.goexit', [], [], false, false),
+  f('runtime.newstack', [], [], false),
+  f('runtime.throw', [['s', 'string']], [], false, false),
   // Callable by programs (GASM.md).
   f('runtime.GC', [], [], true),
   f('runtime.Gosched', [], [], true),

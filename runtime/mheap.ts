@@ -1,0 +1,61 @@
+// The arena's page allocator (Go's mheap, much simplified): first-fit over
+// free runs of pages, coalescing on free, bump allocation past the last run.
+// Stacks and heap spans both come from here.
+import { PAGE } from '../vm/memory.js';
+
+/** The arena is full: the run ends with the --max-memory bound (exit 3). */
+export class OutOfArena extends Error {
+  constructor(readonly want: number, readonly limit: number) {
+    super(`out of memory: cannot allocate ${want} bytes (arena of ${limit} bytes)`);
+  }
+}
+
+export class MHeap {
+  /** Free runs [addr, addr+size), sorted by address, never adjacent. */
+  private readonly free: { addr: number; size: number }[] = [];
+  private top: number;
+  /** Bytes currently allocated (for the memory statistics). */
+  inuse = 0;
+  /** The highest address ever handed out, minus the base: bytes obtained from the "OS". */
+  sys = 0;
+
+  constructor(private readonly base: number, private readonly limit: number) {
+    this.top = base;
+  }
+
+  alloc(bytes: number): number {
+    const size = Math.ceil(bytes / PAGE) * PAGE;
+    for (let i = 0; i < this.free.length; i++) {
+      const run = this.free[i]!;
+      if (run.size < size) continue;
+      const addr = run.addr;
+      if (run.size === size) this.free.splice(i, 1);
+      else { run.addr += size; run.size -= size; }
+      this.inuse += size;
+      return addr;
+    }
+    if (this.top + size > this.base + this.limit) throw new OutOfArena(size, this.limit);
+    const addr = this.top;
+    this.top += size;
+    this.sys = Math.max(this.sys, this.top - this.base);
+    this.inuse += size;
+    return addr;
+  }
+
+  release(addr: number, bytes: number): void {
+    const size = Math.ceil(bytes / PAGE) * PAGE;
+    this.inuse -= size;
+    let i = 0;
+    while (i < this.free.length && this.free[i]!.addr < addr) i++;
+    this.free.splice(i, 0, { addr, size });
+    // Coalesce with the next run, then with the previous one.
+    const cur = this.free[i]!;
+    const next = this.free[i + 1];
+    if (next && cur.addr + cur.size === next.addr) { cur.size += next.size; this.free.splice(i + 1, 1); }
+    const prev = this.free[i - 1];
+    if (prev && prev.addr + prev.size === cur.addr) { prev.size += cur.size; this.free.splice(i, 1); }
+    // A run that ends at the top gives its pages back to the bump pointer.
+    const last = this.free[this.free.length - 1];
+    if (last && last.addr + last.size === this.top) { this.top = last.addr; this.free.pop(); }
+  }
+}

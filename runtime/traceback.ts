@@ -1,0 +1,118 @@
+// gentraceback: walk a goroutine's frames from (pc, sp, lr) with the
+// compiler's pc→SP-delta tables; the same walk prints tracebacks and drives
+// copystack's adjustframe. Printing follows Go 1.19's format.
+import type { FuncInfo } from '../compiler/image.js';
+import { pcValue } from '../compiler/image.js';
+import { lineAt } from '../compiler/listing.js';
+import { G } from './abi.js';
+import type { Runtime } from './runtime.js';
+
+export interface Frame {
+  fn: FuncInfo;
+  pc: number;
+  sp: number;
+  /** The caller's SP: the frame's top (x86: above the return address). */
+  fp: number;
+  /** Top of the locals (Go's varp) and start of the arguments (argp). */
+  varp: number;
+  argp: number;
+  /** The pc this frame returns to. */
+  lr: number;
+}
+
+/** Call cb for each frame, innermost first, until runtime.goexit or cb returns false. */
+export function gentraceback(rt: Runtime, pc: number, sp: number, lr: number, cb: (f: Frame) => boolean): void {
+  const W = rt.W;
+  const x86 = rt.t.family === 'x86';
+  for (let n = 0; ; n++) {
+    const fn = rt.findFunc(pc);
+    if (!fn) return;
+    const spdelta = pcValue(fn.pcsp, pc - fn.entry);
+    let fp: number, ret: number;
+    if (x86) {
+      fp = sp + spdelta + W;
+      ret = rt.ldw(fp - W);
+    } else {
+      fp = sp + spdelta;
+      // Before the frame is pushed (or in a frameless leaf) the return address is still in LR.
+      ret = spdelta === 0 ? lr : rt.ldw(sp);
+    }
+    const frame: Frame = { fn, pc, sp, fp, varp: x86 ? fp - W : fp, argp: x86 ? fp : fp + 4, lr: ret };
+    if (!cb(frame)) return;
+    if (fn.name === 'runtime.goexit' || n > 1e8) return;
+    pc = ret;
+    sp = fp;
+    lr = 0;
+  }
+}
+
+const hex = (v: number | bigint) => '0x' + v.toString(16);
+
+/** Go 1.19 prints a function's arguments from its argument map: words in hex, aggregates in braces. */
+function argList(rt: Runtime, f: Frame): string {
+  const parts: string[] = [];
+  let words = 0;
+  for (const p of f.fn.params) {
+    if (words >= 10) { parts.push('...'); break; }
+    const at = f.argp + p.off;
+    if (p.size === 1) { parts.push(hex(rt.mem.ld8(at))); words++; continue; }
+    const n = Math.ceil(p.size / rt.W);
+    const ws: string[] = [];
+    for (let i = 0; i < n; i++) ws.push(hex(rt.W === 8 ? BigInt.asUintN(64, rt.mem.ld64(at + i * rt.W)) : rt.ldw(at + i * rt.W)));
+    parts.push(n === 1 ? ws[0]! : `{${ws.join(', ')}}`);
+    words += n;
+  }
+  return parts.join(', ');
+}
+
+/** Runtime functions are hidden from user tracebacks, as Go does below GOTRACEBACK=system. */
+function showFrame(fn: FuncInfo): boolean {
+  return fn.hostId < 0;
+}
+
+export interface TracebackOpts {
+  /** Print fp/sp/pc on each frame (throws, as Go does when crashing). */
+  readonly withRegs: boolean;
+  /** The innermost frame faulted (its pc is not a return address). */
+  readonly topIsFault: boolean;
+}
+
+/** Print g's header and frames starting at (pc, sp, lr). */
+export function printTraceback(rt: Runtime, g: number, pc: number, sp: number, lr: number, o: TracebackOpts): void {
+  const goid = rt.gField(g, G.goid);
+  rt.print(`goroutine ${goid} [running]:\n`);
+  let printed = 0, first = true;
+  gentraceback(rt, pc, sp, lr, (f) => {
+    const top = first;
+    first = false;
+    if (!showFrame(f.fn)) return true;
+    if (printed === 100) {
+      rt.print('...additional frames elided...\n');
+      return false;
+    }
+    printed++;
+    // A return address points after the call: its line is the call's (pc-1).
+    const linePC = top && o.topIsFault ? f.pc : f.pc - 1;
+    const line = lineAt(f.fn, Math.max(linePC - f.fn.entry, 0));
+    let s = `${f.fn.name}(${argList(rt, f)})\n\t${rt.img.file}:${line}`;
+    if (f.pc > f.fn.entry) s += ` +${hex(f.pc - f.fn.entry)}`;
+    if (o.withRegs) s += ` fp=${hex(f.fp)} sp=${hex(f.sp)} pc=${hex(f.pc)}`;
+    rt.print(s + '\n');
+    return true;
+  });
+}
+
+/** Go prints g0's frames under "runtime stack:" when a throw happens there. */
+export function printRuntimeStack(rt: Runtime, names: readonly string[]): void {
+  rt.print('runtime stack:\n');
+  const g0 = rt.g0;
+  let sp = rt.gField(g0, G.stackHi) - 0x200;
+  for (const name of names) {
+    const fn = rt.func(name);
+    const fp = sp + 0x40;
+    const file = name === 'runtime.throw' ? 'runtime/panic.ts' : 'runtime/stack.ts';
+    rt.print(`${name}(${name === 'runtime.throw' ? '...' : ''})\n\t${file} fp=${hex(fp)} sp=${hex(sp)} pc=${hex(fn.entry)}\n`);
+    sp = fp;
+  }
+  rt.print('\n');
+}

@@ -4,10 +4,12 @@ import { compile } from '../compiler/compile.js';
 import { formatDiagnostic, type Diagnostic } from '../compiler/diag.js';
 import { listing } from '../compiler/listing.js';
 import type { Arch } from '../isa/target.js';
+import { NotImplemented, runImage, type RunOptions } from '../runtime/run.js';
+import { formatMatrix, runMatrix } from './matrix.js';
 
 export class UsageError extends Error {}
 
-interface Out { write(s: string): unknown }
+interface Out { write(s: string | Uint8Array): unknown }
 
 export function loadSource(file: string): string {
   try {
@@ -52,4 +54,27 @@ export function disasmCommand(file: string, src: string, arch: Arch, func: strin
   }
   out.write(listing(r.image, func));
   return 0;
+}
+
+/** Compile and run; returns the exit status of CLI.md (3 when a bound stopped the run). */
+export function runCommand(file: string, src: string, arch: Arch, opts: Omit<RunOptions, 'stderr'>, err: Out): number {
+  const r = compile(src, file, arch);
+  if (!r.image) {
+    for (const d of r.diagnostics) err.write(formatDiagnostic(file, src, d));
+    return 1;
+  }
+  try {
+    const res = runImage(r.image, { ...opts, stderr: (c) => err.write(c) });
+    if (res.bound) err.write(`gorun: ${res.bound}\n`);
+    return res.exitCode;
+  } catch (e) {
+    if (e instanceof NotImplemented) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+export function matrixCommand(files: readonly string[], arches: readonly Arch[], opts: Omit<RunOptions, 'stderr'>, out: Out): number {
+  const rows = runMatrix(files, arches, opts);
+  out.write(formatMatrix(rows, arches));
+  return rows.every((r) => [...r.cells.values()].every((c) => c.ok)) ? 0 : 1;
 }

@@ -2,7 +2,8 @@
 // done by compiler/ (and, later, vm/ and runtime/).
 import { Command, CommanderError, Option } from 'commander';
 import { ARCHES, type Arch } from '../isa/target.js';
-import { checkCommand, disasmCommand, loadSource, UsageError } from './commands.js';
+import { checkCommand, disasmCommand, loadSource, matrixCommand, runCommand, UsageError } from './commands.js';
+import { addRunOptions, runOptions, type RawRunOpts } from './options.js';
 
 const VERSION = '0.1.0';
 
@@ -16,12 +17,23 @@ function build(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
 
-  program.command('run <file>', { isDefault: true })
-    .description('compile for --arch (default amd64) and run (not available yet: the VM and runtime are still to be built)')
-    .addOption(archOption())
+  addRunOptions(program.command('run <file>', { isDefault: true })
+    .description('compile for --arch (default amd64) and run main.main; output goes to standard error')
+    .addOption(archOption().default('amd64')))
     .allowExcessArguments(true)
-    .action(() => {
-      throw new UsageError('running programs is not implemented yet; `gorun check` and `gorun disasm` are (see docs/status.md)');
+    .action((file: string, opts: RawRunOpts & { arch: Arch }) => {
+      const ro = runOptions(opts);
+      process.exitCode = runCommand(file, loadSource(file), opts.arch, ro, process.stderr);
+    });
+
+  addRunOptions(program.command('matrix <files...>')
+    .description('run every program on every target and hold it against its // expect lines; exit 1 if a cell fails')
+    .option('--arch <list>', 'comma-separated targets', ARCHES.join(',')))
+    .action((files: string[], opts: RawRunOpts & { arch: string }) => {
+      const arches = opts.arch.split(',').map((a) => a.trim());
+      for (const a of arches) if (!ARCHES.includes(a as Arch)) throw new UsageError(`--arch: unknown target ${a} (want ${ARCHES.join(', ')})`);
+      for (const f of files) loadSource(f);
+      process.exitCode = matrixCommand(files, arches as Arch[], runOptions(opts), process.stdout);
     });
 
   program.command('check <file>')

@@ -180,6 +180,10 @@ export function finishFunc(t: Target, f: LoweredFunc, fr: FrameLayout, line: num
   });
   newIndex[f.pl.progs.length] = out.length;
   f.pl.labels.forEach((old, l) => { labels[l] = old >= 0 ? newIndex[old]! : -1; });
+  // As Go's compilers do, never end a function with a CALL: its return address
+  // must still lie inside the function for traceback to find the caller.
+  const last = out[out.length - 1];
+  if (last && OPS[last.id]!.op === Op.CALL) out.push({ id: rowFor(Op.BREAK, []), cond: Cond.AL, args: [], line: last.line, spadj: 0 });
   if (f.exitLabel >= 0) {
     labels[f.exitLabel] = out.length;
     const ln = f.decl.endLine;

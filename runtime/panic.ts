@@ -25,6 +25,7 @@ export function callerOfHostcall(rt: Runtime): { pc: number; sp: number; lr: num
  * Go prints when crashing), exit 2. `where` is the goroutine's state to print.
  */
 export function throwFatal(rt: Runtime, msg: string, where?: { pc: number; sp: number; lr: number; runtimeStack?: string[] }): never {
+  rt.beginReport();
   rt.setMField(M.throwing, 1);
   rt.print(`fatal error: ${msg}\n`);
   const g = rt.curg;
@@ -42,6 +43,7 @@ export function throwFatal(rt: Runtime, msg: string, where?: { pc: number; sp: n
 
 /** An unrecovered panic with value text `val` (already formatted as printpanicval does). */
 export function fatalPanic(rt: Runtime, val: string, at: { pc: number; sp: number; lr: number }, topIsFault: boolean, signal?: string): never {
+  rt.beginReport();
   rt.print(`panic: ${val}\n`);
   if (signal) rt.print(signal);
   rt.print('\n');
@@ -52,6 +54,7 @@ export function fatalPanic(rt: Runtime, val: string, at: { pc: number; sp: numbe
 
 /** A trap raised by an instruction: sigpanic's decisions (Go 1.19 signal_unix.go). */
 export function fatalSignal(rt: Runtime, t: Trap): Next {
+  rt.beginReport();
   const m = rt.machine;
   const at = { pc: t.pc, sp: m.sp, lr: rt.t.family === 'arm' ? m.reg(rt.t.lr) : 0 };
   const g = rt.curg;

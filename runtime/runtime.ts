@@ -44,6 +44,8 @@ export interface RunStats {
 
 export interface RunResult {
   readonly exitCode: number;
+  /** Bytes of standard error the program printed before the runtime's report (all of it if none). */
+  readonly outputBytes: number;
   /** Set when a --max-steps, --timeout or --max-memory bound ended the run. */
   readonly bound: string | null;
   readonly stats: RunStats;
@@ -72,6 +74,9 @@ export class Runtime implements Host {
   private readonly deadline: number;
   private readonly out: (Uint8Array | string)[] = [];
   private outBytes = 0;
+  private written = 0;
+  /** Where the runtime's report began (bytes of stderr before it), or -1. */
+  reportAt = -1;
   readonly funcByName = new Map<string, FuncInfo>();
 
   constructor(readonly img: Image, readonly opts: RunOptions) {
@@ -111,9 +116,16 @@ export class Runtime implements Host {
   // ---- output: buffered, written in order
 
   print(s: string | Uint8Array): void {
-    this.out.push(s);
-    this.outBytes += s.length;
+    const chunk = typeof s === 'string' ? Buffer.from(s) : s;
+    this.out.push(chunk);
+    this.outBytes += chunk.length;
+    this.written += chunk.length;
     if (this.outBytes > 1 << 16) this.flush();
+  }
+
+  /** Mark the start of the runtime's own report (a panic, a throw, a signal). */
+  beginReport(): void {
+    if (this.reportAt < 0) this.reportAt = this.written;
   }
   flush(): void {
     for (const c of this.out) this.opts.stderr(c);
@@ -182,7 +194,10 @@ export class Runtime implements Host {
     }
     this.stats.steps = this.machine.steps;
     this.flush();
-    return { exitCode: this.bound ? 3 : this.exitCode, bound: this.bound, stats: this.stats };
+    return {
+      exitCode: this.bound ? 3 : this.exitCode, bound: this.bound, stats: this.stats,
+      outputBytes: this.reportAt >= 0 ? this.reportAt : this.written,
+    };
   }
 
   /** Runtime functions the program calls that gorun does not implement yet (refused before running). */

@@ -25,6 +25,7 @@ export function morestack(rt: Runtime, m: Machine, needctxt: boolean): Next {
   const W = rt.W, t = rt.t;
   const g = rt.curg;
   if (m.g === rt.g0) {
+    rt.beginReport();
     rt.print('fatal: morestack on g0\n');
     rt.exitCode = 2;
     return Next.Stop;
@@ -74,11 +75,13 @@ export function newstack(rt: Runtime): void {
   const g = rt.mField(M.curg);
   const dbg = rt.opts.stackDebug ?? 0;
   if (rt.mField(M.morebufG) !== g) {
+    rt.beginReport();
     rt.print(`runtime: newstack called from g=${hex(rt.mField(M.morebufG))}\n\tm=${hex(rt.mAddr)} m->curg=${hex(g)} m->g0=${hex(rt.g0)} m->gsignal=0x0\n`);
     throwFatal(rt, 'runtime: wrong goroutine in newstack', schedWhere(rt, g));
   }
   const rw = rewindPC(rt.t, (a) => (rt.mem.isMapped(a) ? rt.mem.ld8(a) : -1), rt.gField(g, G.schedPC));
   if (!rw.ok) {
+    rt.beginReport();
     rt.print(rw.message);
     throwFatal(rt, 'runtime: misuse of rewindmorestack', { ...schedWhere(rt, g), runtimeStack: ['runtime.throw', 'runtime.newstack', 'runtime.morestack'] });
   }
@@ -87,11 +90,13 @@ export function newstack(rt: Runtime): void {
   if (rt.t.family === 'x86') sp -= rt.W; // the call to morestack cost a word
   const lo = rt.gField(g, G.stackLo), hi = rt.gField(g, G.stackHi);
   if (dbg >= 1 || sp < lo) {
+    if (sp < lo) rt.beginReport();
     rt.print(`runtime: newstack sp=${hex(sp)} stack=[${hex(lo)}, ${hex(hi)}]\n`
       + `\tmorebuf={pc:${hex(rt.mField(M.morebufPC))} sp:${hex(rt.mField(M.morebufSP))} lr:${hex(rt.mField(M.morebufLR))}}\n`
       + `\tsched={pc:${hex(rt.gField(g, G.schedPC))} sp:${hex(rt.gField(g, G.schedSP))} lr:${hex(rt.gField(g, G.schedLR))} ctxt:${hex(rt.gField(g, G.schedCtxt))}}\n`);
   }
   if (sp < lo) {
+    rt.beginReport();
     rt.print(`runtime: gp=${hex(g)}, gp->status=${rt.gField(g, G.status)}\n `);
     rt.print(`runtime: split stack overflow: ${hex(sp)} < ${hex(lo)}\n`);
     throwFatal(rt, 'runtime: split stack overflow', { ...schedWhere(rt, g), runtimeStack: ['runtime.throw', 'runtime.newstack', 'runtime.morestack'] });
@@ -100,6 +105,7 @@ export function newstack(rt: Runtime): void {
   let newsize = oldsize * 2;
   if (rt.opts.stackForceMove && !needsGrowth(rt, g, sp, lo)) newsize = oldsize; // a move, not a growth
   if (newsize > rt.maxStack) {
+    rt.beginReport();
     rt.print(`runtime: goroutine stack exceeds ${rt.maxStack}-byte limit\n`);
     rt.print(`runtime: sp=${hex(rt.gField(g, G.schedSP))} stack=[${hex(lo)}, ${hex(hi)}]\n`);
     throwFatal(rt, 'stack overflow', { ...schedWhere(rt, g), runtimeStack: ['runtime.throw', 'runtime.newstack', 'runtime.morestack'] });
@@ -172,6 +178,7 @@ function adjustpointers(rt: Runtime, base: number, bits: readonly boolean[], adj
     if (!bits[i]) continue;
     const p = rt.ldw(a);
     if ((p > 0 && p < 4096) || (p >= 0x68686868 && isPoison(rt, a))) {
+      rt.beginReport();
       rt.print(`runtime: bad pointer in frame ${fn} at ${hex(a)}: ${hex(p)}\n`);
       rt.throw('invalid stack pointer');
     }

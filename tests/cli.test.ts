@@ -92,9 +92,61 @@ describe('gorun bundle', () => {
     expect(gorun('check', '/nonexistent/x.gasm').err).toBe('gorun: open /nonexistent/x.gasm: no such file or directory\n');
   });
 
-  it('run says plainly that running is not implemented yet (exit 1)', () => {
-    const r = gorun(tmpFile('r.gasm', GOOD));
+  it('run (the default command): output on stderr, nothing on stdout, exit 0', () => {
+    const r = gorun(tmpFile('r.gasm', 'TEXT main.main()\n    PRINTLN $"hello", $42\n    RET\n'), '--arch', 'arm');
+    expect([r.code, r.out, r.err]).toEqual([0, '', 'hello 42\n']);
+  });
+
+  it('run: an unrecovered panic exits 2', () => {
+    const r = gorun('run', tmpFile('p.gasm', 'TEXT main.main()\n    PANIC $"boom"\n'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^panic: boom\n\ngoroutine 1 \[running\]:\nmain\.main\(\)\n/);
+  });
+
+  it('run: --max-steps and --timeout stop a runaway program with exit 3', () => {
+    const loop = tmpFile('loop.gasm', 'TEXT main.main()\nagain:\n    JMP again\n');
+    const a = gorun(loop, '--max-steps', '1000');
+    expect(a.code).toBe(3);
+    expect(a.err).toMatch(/^gorun: the program ran for more than 1000 instructions \(--max-steps\)\n$/);
+    const b = gorun(loop, '--timeout', '200');
+    expect(b.code).toBe(3);
+    expect(b.err).toMatch(/--timeout/);
+  });
+
+  it('run: --max-memory too small for the stacks ends with exit 3', () => {
+    const deep = tmpFile('deep.gasm', [
+      'TEXT main.f(n int)', '    LOCAL pad [4096]byte', '    MOV n, R0', '    CMP R0, $0', '    JEQ done', '    SUB $1, R0',
+      '    CALL main.f(R0)', 'done:', '    RET', 'TEXT main.main()', '    CALL main.f($5000)', '    RET', ''].join('\n'));
+    const r = gorun(deep, '--max-memory', String(4 << 20));
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/gorun: memory limit reached.*--max-memory/);
+  });
+
+  it('run: impossible flags are usage errors (exit 1)', () => {
+    const f = tmpFile('ok.gasm', GOOD);
+    for (const args of [['--stack-min', '1000'], ['--stack-min', 'lots'], ['--stackdebug', '9'], ['--max-steps', '-1'], ['--gctrace']]) {
+      const r = gorun(f, ...args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    }
+    expect(gorun(f, '--gctrace').err).toBe('gorun: --gctrace is not implemented yet (see docs/status.md)\n');
+  });
+
+  it('run: a program using what is not built yet is refused by name, exit 1', () => {
+    const r = gorun(tmpFile('d.gasm', 'TEXT main.main()\n    DEFER PRINTLN $"x"\n    RET\n'));
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^gorun: running programs is not implemented yet/);
+    expect(r.err).toMatch(/^gorun: this program uses runtime\.deferproc, runtime\.deferreturn, which gorun does not implement yet/);
+  });
+
+  it('matrix: prints the table on stdout and fails (exit 1) when a cell fails', () => {
+    const good = tmpFile('good.gasm', '// expect: 7\nTEXT main.main()\n    PRINTLN $7\n    RET\n');
+    const bad = tmpFile('bad.gasm', '// expect: 8\nTEXT main.main()\n    PRINTLN $7\n    RET\n');
+    const a = gorun('matrix', good);
+    expect(a.code).toBe(0);
+    expect(a.out).toMatch(/good\.gasm\s+ok 0\/0B\s+ok 0\/0B\s+ok 0\/0B/);
+    const b = gorun('matrix', '--arch', 'arm', good, bad);
+    expect(b.code).toBe(1);
+    expect(b.out).toMatch(/bad\.gasm \[arm\]:\n  output line 1: want "8", got "7"/);
+    expect(gorun('matrix', '--arch', 'sparc', good).code).toBe(1);
   });
 });

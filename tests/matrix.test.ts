@@ -1,0 +1,25 @@
+// `gorun matrix examples/*.gasm tests/gasm/**/*.gasm` must pass: every
+// program on every target meets its // expect lines.
+import { readdirSync } from 'node:fs';
+import { expect, it } from 'vitest';
+import { formatMatrix, runMatrix } from '../cli/matrix.js';
+import { ARCHES } from '../isa/target.js';
+
+function gasmFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = `${dir}/${e.name}`;
+    if (e.isDirectory()) out.push(...gasmFiles(p));
+    else if (e.name.endsWith('.gasm')) out.push(p);
+  }
+  return out.sort();
+}
+
+it('gorun matrix passes on examples/ and tests/gasm/', () => {
+  const root = new URL('..', import.meta.url).pathname;
+  const files = [...gasmFiles(`${root}examples`), ...gasmFiles(`${root}tests/gasm`)];
+  expect(files.length).toBeGreaterThanOrEqual(8);
+  const rows = runMatrix(files, ARCHES);
+  const failed = rows.flatMap((r) => [...r.cells.entries()].filter(([, c]) => !c.ok).map(([a]) => `${r.file} [${a}]`));
+  expect(failed, formatMatrix(rows, ARCHES)).toEqual([]);
+}, 300_000);

@@ -79,7 +79,9 @@ export function newstack(rt: Runtime): void {
     rt.print(`runtime: newstack called from g=${hex(rt.mField(M.morebufG))}\n\tm=${hex(rt.mAddr)} m->curg=${hex(g)} m->g0=${hex(rt.g0)} m->gsignal=0x0\n`);
     throwFatal(rt, 'runtime: wrong goroutine in newstack', schedWhere(rt, g));
   }
-  const rw = rewindPC(rt.t, (a) => (rt.mem.isMapped(a) ? rt.mem.ld8(a) : -1), rt.gField(g, G.schedPC));
+  const jmpPC = rt.gField(g, G.schedPC);
+  const read = (a: number) => (rt.mem.isMapped(a) ? rt.mem.ld8(a) : -1);
+  const rw = rewindPC(rt.t, read, jmpPC);
   if (!rw.ok) {
     rt.beginReport();
     rt.print(rw.message);
@@ -103,7 +105,13 @@ export function newstack(rt: Runtime): void {
   }
   const oldsize = hi - lo;
   let newsize = oldsize * 2;
-  if (rt.opts.stackForceMove && !needsGrowth(rt, g, sp, lo)) newsize = oldsize; // a move, not a growth
+  let resume = rw.pc;
+  if (rt.opts.stackForceMove && !needsGrowth(rt, g, sp, lo)) {
+    // A forced move, not a growth: same size, and f resumes past its split
+    // check (after the jmp start), which would otherwise fail again forever.
+    newsize = oldsize;
+    resume = jmpPC + (rt.t.family === 'arm' ? 4 : read(jmpPC) === 0xeb ? 2 : 5);
+  }
   if (newsize > rt.maxStack) {
     rt.beginReport();
     rt.print(`runtime: goroutine stack exceeds ${rt.maxStack}-byte limit\n`);
@@ -111,6 +119,7 @@ export function newstack(rt: Runtime): void {
     throwFatal(rt, 'stack overflow', { ...schedWhere(rt, g), runtimeStack: ['runtime.throw', 'runtime.newstack', 'runtime.morestack'] });
   }
   copystack(rt, g, newsize);
+  rt.setGField(g, G.schedPC, resume);
   if (dbg >= 1) rt.print('stack grow done\n');
 }
 

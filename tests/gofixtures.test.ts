@@ -36,7 +36,7 @@ function shape(stderr: string, outputLines: number): Shape {
   for (const line of rest) {
     if (line === 'runtime stack:') { section = 'runtime'; continue; }
     if (/^goroutine \d+ \[/.test(line)) {
-      section = line.startsWith('goroutine 1 [') && section !== 'g1' && frames.length === 0 ? 'g1' : 'other';
+      section = line.startsWith('goroutine 1 [') && frames.length === 0 ? 'g1' : 'other';
       if (section === 'g1') report.push(line);
       continue;
     }

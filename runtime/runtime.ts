@@ -8,6 +8,7 @@ import { RUNTIME_FUNCS } from '../compiler/runtimefuncs.js';
 import { Op, opId } from '../isa/ops.js';
 import { StackGuard, StackMinDefault, targetOf, type Target } from '../isa/target.js';
 
+import { Jit } from '../vm/jit.js';
 import { Machine, Next, type Host, type Trap } from '../vm/machine.js';
 import { ARENA_BASE, Memory } from '../vm/memory.js';
 import { predecode } from '../vm/predecode.js';
@@ -31,6 +32,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Size of the arena (heap and stacks); running out ends the run with exit 3. */
   maxMemory?: number;
+  /** Execution engine: compiled to JavaScript (default), or the reference interpreter. */
+  engine?: 'jit' | 'interp';
   /** Standard error: program output, reports, tracebacks. */
   stderr: (chunk: Uint8Array | string) => void;
 }
@@ -184,7 +187,9 @@ export class Runtime implements Host {
     }
     try {
       this.boot();
-      this.machine.run();
+      // Protected pages (--stackfaultonfree) are checked by the interpreter's slow path only.
+      if (this.opts.engine === 'interp' || this.opts.stackFaultOnFree) this.machine.run();
+      else new Jit(this.machine).run();
     } catch (e) {
       if (e instanceof OutOfArena) {
         this.bound = `memory limit reached: ${e.message} (raise --max-memory)`;

@@ -354,7 +354,7 @@ export class Machine {
     this.uh = 0;
   }
 
-  private alu64(op: number, sl: number, sh: number, dl: number, dh: number): void {
+  alu64(op: number, sl: number, sh: number, dl: number, dh: number): void {
     switch (op) {
       case Op.ADD: {
         const lo = (dl >>> 0) + (sl >>> 0);

@@ -28,6 +28,9 @@ export interface Code {
   /** Code offset -> slot (-1 inside an instruction or in padding). */
   readonly slotOf: Int32Array;
   readonly base: number;
+  /** The slots [fnFrom, fnTo) of the function each slot belongs to. */
+  readonly fnFrom: Int32Array;
+  readonly fnTo: Int32Array;
 }
 
 export const NOT_AN_INSTRUCTION = 255;
@@ -38,7 +41,9 @@ export function predecode(img: Image): Code {
   const read = (a: number) => (a - base >= 0 && a - base < img.text.length ? img.text[a - base]! : -1);
   const slotOf = new Int32Array(img.text.length + 1).fill(-1);
   const found: { pc: number; size: number; inst: NonNullable<ReturnType<typeof decode>>['inst'] }[] = [];
+  const ranges: [number, number][] = [];
   for (const f of img.funcs) {
+    const from = found.length;
     for (let pc = f.entry; pc < f.end;) {
       const d = decode(t, read, pc);
       if (!d) break;
@@ -46,6 +51,7 @@ export function predecode(img: Image): Code {
       found.push({ pc, size: d.size, inst: d.inst });
       pc += d.size;
     }
+    ranges.push([from, found.length]);
   }
   const n = found.length;
   const code: Code = {
@@ -55,7 +61,9 @@ export function predecode(img: Image): Code {
     d1: new Float64Array(n + 1), d2: new Float64Array(n + 1),
     ilo: new Int32Array(n + 1), ihi: new Int32Array(n + 1),
     tgt: new Int32Array(n + 1).fill(-1), pc: new Float64Array(n + 1), next: new Float64Array(n + 1),
+    fnFrom: new Int32Array(n + 1), fnTo: new Int32Array(n + 1),
   };
+  for (const [from, to] of ranges) { code.fnFrom.fill(from, from, to); code.fnTo.fill(to, from, to); }
   if (OPS.length >= NOT_AN_INSTRUCTION) throw new Error('vm: too many ISA rows for a byte');
   found.forEach(({ pc, size, inst }, i) => {
     code.op[i] = inst.id;

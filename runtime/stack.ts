@@ -115,7 +115,7 @@ export function newstack(rt: Runtime): void {
   if (newsize > rt.maxStack) {
     rt.beginReport();
     rt.print(`runtime: goroutine stack exceeds ${rt.maxStack}-byte limit\n`);
-    rt.print(`runtime: sp=${hex(rt.gField(g, G.schedSP))} stack=[${hex(lo)}, ${hex(hi)}]\n`);
+    rt.print(`runtime: sp=${hex(sp)} stack=[${hex(lo)}, ${hex(hi)}]\n`);
     throwFatal(rt, 'stack overflow', { ...schedWhere(rt, g), runtimeStack: ['runtime.throw', 'runtime.newstack', 'runtime.morestack'] });
   }
   copystack(rt, g, newsize);

@@ -2,9 +2,7 @@
 import { build } from 'esbuild';
 import { chmodSync } from 'node:fs';
 
-await build({
-  entryPoints: ['cli/main.ts'],
-  outfile: 'dist/gorun.js',
+const common = {
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -12,5 +10,7 @@ await build({
   // commander is CommonJS: give the ESM bundle a require().
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __gorunRequire } from 'node:module';\nconst require = __gorunRequire(import.meta.url);" },
   logLevel: 'warning',
-});
+};
+await build({ ...common, entryPoints: ['cli/main.ts'], outfile: 'dist/gorun.js' });
+await build({ ...common, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' });
 chmodSync('dist/gorun.js', 0o755);

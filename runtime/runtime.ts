@@ -43,6 +43,8 @@ export interface RunStats {
   stackGrowths: number;
   bytesCopied: number;
   maxStackSize: number;
+  /** Milliseconds spent in copystack (for the benchmark). */
+  copyMs: number;
 }
 
 export interface RunResult {
@@ -67,7 +69,7 @@ export class Runtime implements Host {
   readonly heap: MHeap;
   readonly stacks: StackAllocator;
   readonly malloc: Malloc;
-  readonly stats: RunStats = { steps: 0, stackGrowths: 0, bytesCopied: 0, maxStackSize: 0 };
+  readonly stats: RunStats = { steps: 0, stackGrowths: 0, bytesCopied: 0, maxStackSize: 0, copyMs: 0 };
   readonly maxStack: number;
   readonly stackMin: number;
   mAddr = 0;
@@ -228,6 +230,14 @@ export class Runtime implements Host {
 
   trap(_m: Machine, t: Trap): Next {
     return fatalSignal(this, t);
+  }
+
+  /** --timeout also bounds long runtime work (stack copies), not only instructions. */
+  checkDeadline(): void {
+    if (Date.now() > this.deadline) {
+      this.bound = `the program ran for more than ${this.opts.timeoutMs} ms (--timeout)`;
+      throw new Exit(3);
+    }
   }
 
   tick(m: Machine): Next {

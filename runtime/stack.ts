@@ -119,6 +119,7 @@ export function newstack(rt: Runtime): void {
     throwFatal(rt, 'stack overflow', { ...schedWhere(rt, g), runtimeStack: ['runtime.throw', 'runtime.newstack', 'runtime.morestack'] });
   }
   copystack(rt, g, newsize);
+  rt.checkDeadline();
   rt.setGField(g, G.schedPC, resume);
   if (dbg >= 1) rt.print('stack grow done\n');
 }
@@ -139,6 +140,7 @@ function needsGrowth(rt: Runtime, g: number, sp: number, lo: number): boolean {
 
 /** Copy g's stack to a new one of newsize bytes, fixing every pointer into it. */
 export function copystack(rt: Runtime, g: number, newsize: number): void {
+  const t0 = performance.now();
   const mem = rt.mem;
   const old: Stack = { lo: rt.gField(g, G.stackLo), hi: rt.gField(g, G.stackHi) };
   const used = old.hi - rt.gField(g, G.schedSP);
@@ -170,6 +172,7 @@ export function copystack(rt: Runtime, g: number, newsize: number): void {
   rt.stats.stackGrowths++;
   rt.stats.bytesCopied += used;
   rt.stats.maxStackSize = Math.max(rt.stats.maxStackSize, newsize);
+  rt.stats.copyMs += performance.now() - t0;
 }
 
 interface AdjInfo { old: Stack; delta: number }

@@ -1,0 +1,43 @@
+// The compiling engine (vm/jit.ts) against the reference interpreter
+// (vm/machine.ts): every program, every target, byte-identical standard
+// error (tracebacks and addresses included), the same exit status, the same
+// stack growths and bytes copied. Also under --stackpoison and --stackforcemove.
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { compile } from '../compiler/compile.js';
+import { ARCHES } from '../isa/target.js';
+import { runImage, type RunOptions } from '../runtime/run.js';
+
+const root = new URL('..', import.meta.url).pathname;
+function gasmFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? gasmFiles(`${dir}/${e.name}`) : e.name.endsWith('.gasm') ? [`${dir}/${e.name}`] : []);
+}
+const files = [...gasmFiles(`${root}examples`), ...gasmFiles(`${root}tests/gasm`), ...gasmFiles(`${root}tests/programs`), `${root}bench/fib.gasm`].sort();
+
+function run(file: string, arch: (typeof ARCHES)[number], opts: Partial<RunOptions>) {
+  const img = compile(readFileSync(file, 'utf8'), file.slice(root.length), arch).image!;
+  let err = '';
+  const r = runImage(img, { ...opts, stderr: (c) => { err += Buffer.from(c).toString('latin1'); } });
+  return { err, exit: r.exitCode, growths: r.stats.stackGrowths, copied: r.stats.bytesCopied, bound: r.bound };
+}
+
+describe('jit and interpreter agree', () => {
+  for (const file of files) {
+    const name = file.slice(root.length);
+    // Forcing a move at every call copies the whole stack each time: quadratic, so only small programs.
+    const heavy = /infrec|overflow|fib/.test(name);
+    const deep = heavy || /deeprec|growstack/.test(name);
+    const modes = heavy ? ['plain'] : deep ? ['plain', 'stackpoison'] : ['plain', 'stackpoison', 'stackforcemove'];
+    for (const arch of ARCHES) {
+      for (const mode of modes) {
+        it(`${name} ${arch} ${mode}`, () => {
+          const opts: Partial<RunOptions> = mode === 'stackpoison' ? { stackPoison: true } : mode === 'stackforcemove' ? { stackForceMove: true } : {};
+          const a = run(file, arch, { ...opts, engine: 'jit' });
+          const b = run(file, arch, { ...opts, engine: 'interp' });
+          expect(a).toEqual(b);
+        }, 120_000);
+      }
+    }
+  }
+});

@@ -5,6 +5,7 @@ import { formatDiagnostic, type Diagnostic } from '../compiler/diag.js';
 import { listing } from '../compiler/listing.js';
 import type { Arch } from '../isa/target.js';
 import { NotImplemented, runImage, type RunOptions } from '../runtime/run.js';
+import { Narrator } from './explain.js';
 import { formatMatrix, runMatrix } from './matrix.js';
 
 export class UsageError extends Error {}
@@ -65,6 +66,25 @@ export function runCommand(file: string, src: string, arch: Arch, opts: Omit<Run
   }
   try {
     const res = runImage(r.image, { ...opts, stderr: (c) => err.write(c) });
+    if (res.bound) err.write(`gorun: ${res.bound}\n`);
+    return res.exitCode;
+  } catch (e) {
+    if (e instanceof NotImplemented) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** Run with a narration of the stack machinery on out; the program's stderr on err. */
+export function explainCommand(file: string, src: string, arch: Arch, opts: Omit<RunOptions, 'stderr'>, out: Out, err: Out): number {
+  const r = compile(src, file, arch);
+  if (!r.image) {
+    for (const d of r.diagnostics) err.write(formatDiagnostic(file, src, d));
+    return 1;
+  }
+  const n = new Narrator(r.image, (s) => out.write(s));
+  try {
+    const res = runImage(r.image, { ...opts, engine: 'interp', observer: (e) => n.event(e), stderr: (c) => err.write(c) });
+    n.summary(res.stats.steps);
     if (res.bound) err.write(`gorun: ${res.bound}\n`);
     return res.exitCode;
   } catch (e) {

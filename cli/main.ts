@@ -2,7 +2,7 @@
 // done by compiler/ (and, later, vm/ and runtime/).
 import { Command, CommanderError, Option } from 'commander';
 import { ARCHES, type Arch } from '../isa/target.js';
-import { checkCommand, disasmCommand, loadSource, matrixCommand, runCommand, UsageError } from './commands.js';
+import { checkCommand, disasmCommand, explainCommand, loadSource, matrixCommand, runCommand, UsageError } from './commands.js';
 import { addRunOptions, runOptions, type RawRunOpts } from './options.js';
 
 const VERSION = '0.1.0';
@@ -24,6 +24,13 @@ function build(): Command {
     .action((file: string, opts: RawRunOpts & { arch: Arch }) => {
       const ro = runOptions(opts);
       process.exitCode = runCommand(file, loadSource(file), opts.arch, ro, process.stderr);
+    });
+
+  addRunOptions(program.command('explain <file>')
+    .description('run with a narration of every stack growth (on stdout): the failed split check, morestack, rewindmorestack, the copy, each adjusted pointer, the resume')
+    .addOption(archOption().default('amd64')))
+    .action((file: string, opts: RawRunOpts & { arch: Arch }) => {
+      process.exitCode = explainCommand(file, loadSource(file), opts.arch, runOptions(opts), process.stdout, process.stderr);
     });
 
   addRunOptions(program.command('matrix <files...>')

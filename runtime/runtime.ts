@@ -17,6 +17,7 @@ import { HOST_FUNCS, UNIMPLEMENTED } from './hostfuncs.js';
 import { Malloc } from './malloc.js';
 import { MHeap, OutOfArena } from './mheap.js';
 import { fatalSignal, throwFatal, Exit } from './panic.js';
+import type { Observer } from './events.js';
 import { StackAllocator } from './stackalloc.js';
 
 const CALL_B = opId(Op.CALL, 'b');
@@ -34,6 +35,8 @@ export interface RunOptions {
   maxMemory?: number;
   /** Execution engine: compiled to JavaScript (default), or the reference interpreter. */
   engine?: 'jit' | 'interp';
+  /** Receives the runtime's events (gorun explain). */
+  observer?: Observer;
   /** Standard error: program output, reports, tracebacks. */
   stderr: (chunk: Uint8Array | string) => void;
 }

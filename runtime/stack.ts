@@ -50,9 +50,22 @@ export function morestack(rt: Runtime, m: Machine, needctxt: boolean): Next {
   }
   rt.setMField(M.morebufG, g);
   rt.setGField(g, G.schedG, g);
+  const obs = rt.opts.observer;
+  if (obs) {
+    const schedPC = rt.gField(g, G.schedPC);
+    obs({
+      k: 'morestack', fn: rt.findFunc(schedPC)?.name ?? '?', sp: rt.gField(g, G.schedSP), guard: rt.gField(g, G.stackguard0),
+      schedPC, schedSP: rt.gField(g, G.schedSP), ctxt: rt.gField(g, G.schedCtxt),
+      morebufPC: rt.mField(M.morebufPC), morebufSP: rt.mField(M.morebufSP), caller: rt.findFunc(rt.mField(M.morebufPC) - 1)?.name ?? '?',
+    });
+  }
   rt.setG(rt.g0);
   newstack(rt);
   gogo(rt, g);
+  if (obs) {
+    const pc = rt.gField(g, G.schedPC), fn = rt.findFunc(pc);
+    obs({ k: 'resume', fn: fn?.name ?? '?', pc, sp: rt.gField(g, G.schedSP), atStart: fn?.entry === pc });
+  }
   return Next.Continue;
 }
 
@@ -88,6 +101,7 @@ export function newstack(rt: Runtime): void {
     throwFatal(rt, 'runtime: misuse of rewindmorestack', { ...schedWhere(rt, g), runtimeStack: ['runtime.throw', 'runtime.newstack', 'runtime.morestack'] });
   }
   rt.setGField(g, G.schedPC, rw.pc);
+  rt.opts.observer?.({ k: 'rewind', jmpPC, bytes: [0, 1, 2, 3, 4].slice(0, rt.t.family === 'arm' ? 4 : read(jmpPC) === 0xeb ? 2 : 5).map((i) => read(jmpPC + i)), resumePC: rw.pc, fn: rt.findFunc(rw.pc)?.name ?? '?' });
   let sp = rt.gField(g, G.schedSP);
   if (rt.t.family === 'x86') sp -= rt.W; // the call to morestack cost a word
   const lo = rt.gField(g, G.stackLo), hi = rt.gField(g, G.stackHi);
@@ -118,6 +132,7 @@ export function newstack(rt: Runtime): void {
     rt.print(`runtime: sp=${hex(sp)} stack=[${hex(lo)}, ${hex(hi)}]\n`);
     throwFatal(rt, 'stack overflow', { ...schedWhere(rt, g), runtimeStack: ['runtime.throw', 'runtime.newstack', 'runtime.morestack'] });
   }
+  rt.opts.observer?.({ k: 'grow', oldLo: lo, oldHi: hi, oldSize: oldsize, newSize: newsize, forced: newsize === oldsize });
   copystack(rt, g, newsize);
   rt.checkDeadline();
   rt.setGField(g, G.schedPC, resume);
@@ -152,6 +167,7 @@ export function copystack(rt: Runtime, g: number, newsize: number): void {
   if (dbg >= 1) {
     rt.print(`copystack gp=${hex(g)} [${hex(old.lo)} ${hex(old.hi - used)} ${hex(old.hi)}]/${old.hi - old.lo} -> [${hex(nw.lo)} ${hex(nw.hi - used)} ${hex(nw.hi)}]/${newsize}\n`);
   }
+  rt.opts.observer?.({ k: 'copy', oldLo: old.lo, oldHi: old.hi, newLo: nw.lo, newHi: nw.hi, used, delta: nw.hi - old.hi });
   // Adjust pointers in the to-be-copied frames, in place in the old stack.
   const adj = { old, delta: nw.hi - old.hi };
   const where = schedWhere(rt, g);
@@ -182,7 +198,7 @@ function isPoison(rt: Runtime, a: number): boolean {
 }
 
 /** Rewrite the pointer-holding words in [base, base+W*bits.length) that point into the old stack. */
-function adjustpointers(rt: Runtime, base: number, bits: readonly boolean[], adj: AdjInfo, fn: string): void {
+function adjustpointers(rt: Runtime, base: number, bits: readonly boolean[], adj: AdjInfo, fn: string, where: 'locals' | 'args'): void {
   const W = rt.W, dbg = rt.opts.stackDebug ?? 0;
   for (let i = 0; i < bits.length; i++) {
     const a = base + i * W;
@@ -197,6 +213,7 @@ function adjustpointers(rt: Runtime, base: number, bits: readonly boolean[], adj
     if (p >= adj.old.lo && p < adj.old.hi) {
       if (dbg >= 3) rt.print(`adjust ptr ${hex(p)} ${fn}\n`);
       rt.stw(a, p + adj.delta);
+      rt.opts.observer?.({ k: 'adjust', fn, where, addr: a, from: p, to: p + adj.delta });
     }
   }
 }
@@ -211,18 +228,21 @@ function adjustframe(rt: Runtime, f: Frame, adj: AdjInfo): boolean {
   const size = f.varp - f.sp;
   if (size > minsize && f.fn.localsSize > 0) {
     if (dbg >= 3) rt.print(`      locals ${f.fn.localPtrs.length} words ${hex(f.varp)}\n`);
-    adjustpointers(rt, f.varp - f.fn.localsSize, f.fn.localPtrs, adj, f.fn.name);
+    adjustpointers(rt, f.varp - f.fn.localsSize, f.fn.localPtrs, adj, f.fn.name, 'locals');
   }
   if (f.fn.argsSize > 0) {
     if (dbg >= 3) rt.print('      args\n');
-    adjustpointers(rt, f.argp, f.fn.argPtrs, adj, f.fn.name);
+    adjustpointers(rt, f.argp, f.fn.argPtrs, adj, f.fn.name, 'args');
   }
   return true;
 }
 
 function adjustctxt(rt: Runtime, g: number, adj: AdjInfo): void {
   const ctxt = rt.gField(g, G.schedCtxt);
-  if (ctxt >= adj.old.lo && ctxt < adj.old.hi) rt.setGField(g, G.schedCtxt, ctxt + adj.delta);
+  if (ctxt >= adj.old.lo && ctxt < adj.old.hi) {
+    rt.setGField(g, G.schedCtxt, ctxt + adj.delta);
+    rt.opts.observer?.({ k: 'adjust', fn: 'g.sched.ctxt', where: 'ctxt', addr: g + G.schedCtxt * rt.W, from: ctxt, to: ctxt + adj.delta });
+  }
 }
 
 export { StackPreempt };

@@ -138,6 +138,22 @@ describe('gorun bundle', () => {
     expect(r.err).toMatch(/^gorun: this program uses runtime\.deferproc, runtime\.deferreturn, which gorun does not implement yet/);
   });
 
+  it('explain narrates each growth on stdout, from the failed check to the resume', () => {
+    const growstack = new URL('../examples/growstack.gasm', import.meta.url).pathname;
+    for (const [arch, jump] of [['amd64', /bytes eb [0-9a-f]{2} at 0x[0-9a-f]+ are JMP rel8: pc \+ 2 \+ rel8 = 0x401000, the start of main\.growStackIter/],
+      ['arm', /bytes [0-9a-f ]{8}9a at 0x[0-9a-f]+ are B\.LS \(cond LS, B\): pc \+ 8 \+ 4\*imm24 = 0x11000, the start of main\.growStackIter/]] as const) {
+      const r = gorun('explain', '--arch', arch, growstack);
+      expect(r.code).toBe(0);
+      expect(r.err).toBe('ok 10001\n');
+      expect(r.out).toMatch(/^#1 main\.growStackIter: split check failed: SP 0x[0-9a-f]+ - \d+ \(its (frame beyond StackSmall|autosize)\) <= stackguard0 0x[0-9a-f]+\n  morestack saved g\.sched/);
+      expect(r.out).toMatch(jump);
+      expect(r.out).toMatch(/newstack: stack \[0x[0-9a-f]+, 0x[0-9a-f]+\) of 2048 bytes doubles to 4096/);
+      expect(r.out).toMatch(/adjusted a pointer in main\.growStackIter's args at 0x[0-9a-f]+: 0x[0-9a-f]+ -> 0x[0-9a-f]+/);
+      expect(r.out).toMatch(/resume main\.growStackIter at its start 0x[0-9a-f]+ with SP 0x[0-9a-f]+: the split check runs again, on the new stack/);
+      expect(r.out).toMatch(/\n12 stack moves\. \d+ instructions\.\n$/);
+    }
+  });
+
   it('matrix: prints the table on stdout and fails (exit 1) when a cell fails', () => {
     const good = tmpFile('good.gasm', '// expect: 7\nTEXT main.main()\n    PRINTLN $7\n    RET\n');
     const bad = tmpFile('bad.gasm', '// expect: 8\nTEXT main.main()\n    PRINTLN $7\n    RET\n');

@@ -1,0 +1,69 @@
+// gorun explain: run a program and narrate each stack growth for a learner —
+// the split check that failed, what morestack saved, how rewindmorestack
+// decoded the jump, the old and new stack, every adjusted pointer, where
+// execution resumes. Narration goes to standard output; the program's own
+// output and reports stay on standard error.
+import type { FuncInfo, Image } from '../compiler/image.js';
+import { targetOf } from '../isa/target.js';
+import type { RuntimeEvent } from '../runtime/events.js';
+
+const hex = (v: number) => '0x' + v.toString(16);
+
+export class Narrator {
+  private growth = 0;
+  private adjusted = 0;
+  constructor(private readonly img: Image, private readonly write: (s: string) => void) {}
+
+  private fn(name: string): FuncInfo | undefined {
+    return this.img.funcs.find((f) => f.name === name);
+  }
+
+  event(e: RuntimeEvent): void {
+    const t = targetOf(this.img.arch);
+    switch (e.k) {
+      case 'morestack': {
+        this.growth++;
+        this.adjusted = 0;
+        const f = this.fn(e.fn);
+        const check = !f || f.split === 'small' ? `SP ${hex(e.sp)} <= stackguard0 ${hex(e.guard)}`
+          : f.split === 'big' && t.family === 'arm' ? `SP ${hex(e.sp)} - ${f.spDelta} (its autosize) <= stackguard0 ${hex(e.guard)}`
+          : f.split === 'big' ? `SP ${hex(e.sp)} - ${f.spDelta - 128} (its frame beyond StackSmall) <= stackguard0 ${hex(e.guard)}`
+          : `SP ${hex(e.sp)} leaves less than its ${f.spDelta}-byte frame above stackguard0 ${hex(e.guard)}`;
+        const forced = e.guard > 2 ** 31 && t.ptrSize === 4 || e.guard > 2 ** 60 ? ' (stackguard0 holds StackPreempt: --stackforcemove makes every check fail)' : '';
+        this.write(`#${this.growth} ${e.fn}: split check failed: ${check}${forced}\n`);
+        this.write(`  morestack saved g.sched = {pc: ${hex(e.schedPC)} (the jump after the call), sp: ${hex(e.schedSP)}, ctxt: ${hex(e.ctxt)}}\n`);
+        this.write(`           and m.morebuf = {pc: ${hex(e.morebufPC)} (in the caller ${e.caller}), sp: ${hex(e.morebufSP)}}, then switched to g0\n`);
+        return;
+      }
+      case 'rewind': {
+        const bytes = e.bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ');
+        const what = t.family === 'arm' ? 'B.LS (cond LS, B): pc + 8 + 4*imm24'
+          : e.bytes[0] === 0xeb ? 'JMP rel8: pc + 2 + rel8' : 'JMP rel32: pc + 5 + rel32';
+        this.write(`  rewindmorestack: bytes ${bytes} at ${hex(e.jmpPC)} are ${what} = ${hex(e.resumePC)}, the start of ${e.fn}\n`);
+        return;
+      }
+      case 'grow':
+        this.write(e.forced
+          ? `  newstack: no growth needed; --stackforcemove moves the ${e.oldSize}-byte stack anyway\n`
+          : `  newstack: stack [${hex(e.oldLo)}, ${hex(e.oldHi)}) of ${e.oldSize} bytes doubles to ${e.newSize}\n`);
+        return;
+      case 'copy':
+        this.write(`  copystack: ${e.used} bytes in use move from [${hex(e.oldHi - e.used)}, ${hex(e.oldHi)}) to [${hex(e.newHi - e.used)}, ${hex(e.newHi)}); new stack [${hex(e.newLo)}, ${hex(e.newHi)}), delta ${e.delta >= 0 ? '+' : '-'}${hex(Math.abs(e.delta))}\n`);
+        return;
+      case 'adjust':
+        this.adjusted++;
+        this.write(`    adjusted ${e.where === 'ctxt' ? 'the saved closure context' : `a pointer in ${e.fn}'s ${e.where}`} at ${hex(e.addr)}: ${hex(e.from)} -> ${hex(e.to)}\n`);
+        return;
+      case 'resume':
+        if (this.adjusted === 0) this.write('    (no pointer into the stack needed adjusting)\n');
+        this.write(e.atStart
+          ? `  resume ${e.fn} at its start ${hex(e.pc)} with SP ${hex(e.sp)}: the split check runs again, on the new stack\n`
+          : `  resume ${e.fn} at ${hex(e.pc)}, past its split check, with SP ${hex(e.sp)}\n`);
+        return;
+    }
+  }
+
+  summary(steps: number): void {
+    this.write(`${this.growth === 0 ? 'No stack growth: every split check passed.' : `${this.growth} stack move${this.growth === 1 ? '' : 's'}.`} ${steps} instructions.\n`);
+  }
+}

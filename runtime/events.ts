@@ -1,0 +1,17 @@
+// Events the runtime reports to an observer (gorun explain; later --trace).
+// Addresses are VM addresses; nothing here is runtime state.
+
+export type RuntimeEvent =
+  /** A split check failed and f called morestack, which recorded where f and its caller were. */
+  | { k: 'morestack'; fn: string; sp: number; guard: number; schedPC: number; schedSP: number; ctxt: number; morebufPC: number; morebufSP: number; caller: string }
+  /** rewindmorestack decoded the branch after the morestack call. */
+  | { k: 'rewind'; jmpPC: number; bytes: number[]; resumePC: number; fn: string }
+  /** newstack's decision: the new size (equal to the old one for a forced move). */
+  | { k: 'grow'; oldLo: number; oldHi: number; oldSize: number; newSize: number; forced: boolean }
+  | { k: 'copy'; oldLo: number; oldHi: number; newLo: number; newHi: number; used: number; delta: number }
+  /** One pointer into the old stack, rewritten by copystack. */
+  | { k: 'adjust'; fn: string; where: 'locals' | 'args' | 'ctxt'; addr: number; from: number; to: number }
+  /** Execution resumes in f, on the new stack. */
+  | { k: 'resume'; fn: string; pc: number; sp: number; atStart: boolean };
+
+export type Observer = (e: RuntimeEvent) => void;

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 const BIN = new URL('../dist/gorun.js', import.meta.url).pathname;
 
 function gorun(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

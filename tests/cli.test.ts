@@ -141,7 +141,7 @@ describe('gorun bundle', () => {
   it('explain narrates each growth on stdout, from the failed check to the resume', () => {
     const growstack = new URL('../examples/growstack.gasm', import.meta.url).pathname;
     for (const [arch, jump] of [['amd64', /bytes eb [0-9a-f]{2} at 0x[0-9a-f]+ are JMP rel8: pc \+ 2 \+ rel8 = 0x401000, the start of main\.growStackIter/],
-      ['arm', /bytes [0-9a-f ]{8}9a at 0x[0-9a-f]+ are B\.LS \(cond LS, B\): pc \+ 8 \+ 4\*imm24 = 0x11000, the start of main\.growStackIter/]] as const) {
+      ['arm', /bytes (?:[0-9a-f]{2} ){3}9a at 0x[0-9a-f]+ are B\.LS \(cond LS, B\): pc \+ 8 \+ 4\*imm24 = 0x11000, the start of main\.growStackIter/]] as const) {
       const r = gorun('explain', '--arch', arch, growstack);
       expect(r.code).toBe(0);
       expect(r.err).toBe('ok 10001\n');

@@ -177,7 +177,7 @@ function generate(m: Machine, from: number, to: number): { src: string; ents: Se
   emit('let o = 0, q = 0, w = 0, x = 0, v = 0, dl = 0, dh = 0, e = entry;');
   emit('let fal = S.fal, fah = S.fah, fbl = S.fbl, fbh = S.fbh, st = S.steps, lim = S.nextTick;');
   emit('/*LOAD*/');
-  emit('for (;;) { switch (e) {');
+  emit('out: for (;;) { switch (e) {');
   for (let i = from; i < to; i++) {
     if (ents.has(i)) {
       emit(`case ${i}:`);
@@ -307,6 +307,7 @@ function generate(m: Machine, from: number, to: number): { src: string; ents: Se
   }
   emit(`default: throw new Error('jit: no entry ' + e);`);
   emit('} }');
+  emit('/*EXIT*/');
   return { src: registersToLocals(out.join('\n'), usedRegs(m, from, to)), ents };
 }
 
@@ -333,12 +334,14 @@ function registersToLocals(src: string, regs: number[]): string {
   const spills = regs.flatMap((i) => (wide ? [`RF[${i}] = R${i}`, `HF[${i}] = H${i}`] : [`RF[${i}] = R${i}`]));
   spills.push('S.steps = st');
   const loads = regs.map((i) => (wide ? `R${i} = RF[${i}], H${i} = HF[${i}]` : `R${i} = RF[${i}]`)).join(', ');
+  // Every exit leaves the loop with its result in `ret`, and one spill follows the loop.
   return body
-    .replace('/*LOAD*/', regs.length ? `let ${loads};` : '')
+    .replace('/*LOAD*/', regs.length ? `let ${loads}, ret = 0;` : 'let ret = 0;')
     .replace(/\/\*SPILLX\*\//g, spills.join(', ') + ',')
     .replace(/\/\*SPILL\*\//g, spills.join('; ') + ';')
-    .replace(/return ([^;]*);/g, `{ ${spills.join('; ')}; return $1; }`)
-    .replace(/throw new Fault\(([^;]*)\);/g, `{ ${spills.join('; ')}; throw new Fault($1); }`);
+    .replace(/return ([^;]*);/g, '{ ret = $1; break out; }')
+    .replace(/throw new Fault\(([^;]*)\);/g, `{ ${spills.join('; ')}; throw new Fault($1); }`)
+    .replace('/*EXIT*/', `${spills.join('; ')}; return ret;`);
 }
 
 export class Jit {

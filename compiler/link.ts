@@ -6,10 +6,10 @@ import type { Target } from '../isa/target.js';
 import { encodeFunc, sizeFunc, type Sized } from './assemble.js';
 import type { FrameLayout } from './frame.js';
 import type { FuncInfo, Image, SymbolInfo } from './image.js';
-import type { LocalSlot, LoweredFunc } from './lower.js';
+import type { LoweredFunc } from './lower.js';
 import { I, R, rowFor, type Prog } from './prog.js';
 import type { ProgramInfo } from './program.js';
-import { RUNTIME_FUNCS, runtimeFuncId } from './runtimefuncs.js';
+import { runtimeFuncId } from './runtimefuncs.js';
 import { wordsOf, type Kind, type Type } from './types.js';
 
 /** Load addresses per target (the ELF text start Go's linkers use on linux). */
@@ -148,7 +148,8 @@ export function link(t: Target, file: string, info: ProgramInfo, ro: Rodata, fun
     const s = sized[i]!;
     const entry = entries[i]!;
     const { pcsp, pcln } = encodeFunc(t, s, entry, { sym }, text, entry - textBase);
-    return funcInfo(t, f, entry, s.size, pcsp, pcln);
+    const exit = f.lowered && f.lowered.exitLabel >= 0 ? entry + s.offs[f.labels[f.lowered.exitLabel]!]! : -1;
+    return funcInfo(t, f, entry, s.size, pcsp, pcln, exit);
   });
 
   const rodata = new Uint8Array(Math.max(ro0 - rodataBase, 0));
@@ -187,7 +188,7 @@ export function link(t: Target, file: string, info: ProgramInfo, ro: Rodata, fun
   return { arch: t.arch, file, textBase, text, rodataBase, rodata, dataBase, data, funcs: fis, symbols, typeNames };
 }
 
-function funcInfo(t: Target, f: LinkFunc, entry: number, size: number, pcsp: FuncInfo['pcsp'], pcln: FuncInfo['pcln']): FuncInfo {
+function funcInfo(t: Target, f: LinkFunc, entry: number, size: number, pcsp: FuncInfo['pcsp'], pcln: FuncInfo['pcln'], deferReturnPC: number): FuncInfo {
   const W = t.ptrSize;
   const fr = f.frame;
   const lf = f.lowered;
@@ -199,7 +200,6 @@ function funcInfo(t: Target, f: LinkFunc, entry: number, size: number, pcsp: Fun
   const localsWords = wordsOf(lf?.localsSize ?? 0, W);
   while (localPtrs.length < localsWords) localPtrs.push(false);
   while (argPtrs.length < wordsOf(sig?.argsSize ?? 0, W)) argPtrs.push(false);
-  const deferPC = lf && lf.exitLabel >= 0 ? -2 : -1;
   return {
     name: f.name, entry, end: entry + size, line: f.line,
     frame: fr.frame, spDelta: fr.spDelta, argBase: fr.argBase, localsBase: fr.localsBase, outBase: fr.outBase,
@@ -207,7 +207,7 @@ function funcInfo(t: Target, f: LinkFunc, entry: number, size: number, pcsp: Fun
     nosplit: fr.nosplit, autoNosplit: fr.autoNosplit, split: fr.split, needsCtxt: fr.needsCtxt, leaf: fr.leaf,
     argPtrs: argPtrs.map((p) => p ?? false), localPtrs: localPtrs.map((p) => p ?? false),
     params: (sig?.params ?? []).map((p) => ({ name: p.name, off: p.off, size: p.type.size })),
-    pcsp, pcln, hostId: f.hostId, deferReturnPC: deferPC,
+    pcsp, pcln, hostId: f.hostId, deferReturnPC,
   };
 }
 
@@ -215,5 +215,3 @@ function pushPtrs(out: boolean[], word: number, type: Type, W: number) {
   for (let w = 0; w < wordsOf(type.size, W); w++) out[word + w] = type.ptrs[w] ?? false;
 }
 
-export type { LocalSlot };
-export { RUNTIME_FUNCS };

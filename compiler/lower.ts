@@ -294,16 +294,16 @@ export class FuncLowerer {
       return;
     }
     if (dst.type && isByteLike(dst.type)) throw new LowerError(dO.pos, `word access to ${dst.type.name} slot ${nameOf(dO)} (use MOVB)`);
-    this.checkWordDst(dO, dst);
+    this.checkWordDst(dO);
     this.mv.storeWord(this.wordVal(so, 'source'), dst.loc, so.pos);
   }
 
-  private checkWordDst(o: Operand, dst: Val & { k: 'loc' }) {
+  /** A word store into `name+off` must stay inside the slot or global. */
+  private checkWordDst(o: Operand) {
     if (o.k !== 'name') return;
     const base = this.slotLoc(o.name)?.type ?? this.info.globals.get(o.name)?.type;
     const off = this.offset(o);
     if (base && off + this.W > base.size) throw new LowerError(o.pos, `word at offset ${off} is outside ${o.name} (${base.size} bytes)`);
-    void dst;
   }
 
   private movb(ins: Instr) {
@@ -363,7 +363,7 @@ export class FuncLowerer {
     }
     const dst = this.dstLoc(dO, `${ins.mnem} destination`);
     this.wordVal(dO, 'destination');
-    this.checkWordDst(dO, dst);
+    this.checkWordDst(dO);
     if (src.k === 'loc') throw new LowerError(dO.pos, `${ins.mnem} takes at most one memory operand`);
     if (this.t.family === 'x86') {
       const s = src.k === 'reg' ? R(src.reg) : this.mv.regOrImm(src, so.pos);
@@ -565,7 +565,7 @@ export class FuncLowerer {
   }
 
   fnValue(via: Operand): Val {
-    const v = via.k === 'reg' ? this.val(via) : this.val(via);
+    const v = this.val(via);
     if (v.k === 'loc') {
       if (v.type && v.type.kind === 'closure') throw new LowerError(via.pos, 'a closure slot is called through its address: LEA it into a register first');
       if (v.type && v.type.kind !== 'func') throw new LowerError(via.pos, `cannot call ${nameOf(via)} of type ${v.type.name}`);
@@ -623,4 +623,3 @@ function isZeroLiteral(o: Operand & { k: 'imm' }): boolean {
   return o.expr.k === 'num' && o.expr.v === 0n;
 }
 
-export { I, R };

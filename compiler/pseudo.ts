@@ -4,7 +4,7 @@
 import { Cond, Op } from '../isa/ops.js';
 import type { Instr, Operand, Param, TextDecl, TypeExpr } from './ast.js';
 import type { FuncLowerer } from './lower.js';
-import { I, L, R, SI } from './prog.js';
+import { I, L, R } from './prog.js';
 import { basicType, closureOf, isByteLike, wordsOf, type Type } from './types.js';
 import { AlreadyReported, LowerError, type Loc, type Val } from './values.js';
 
@@ -392,4 +392,3 @@ function close(fl: FuncLowerer, ins: Instr) {
   rtcall(fl, 'runtime.closechan', [v], ins.operands);
 }
 
-export { SI };

@@ -3,7 +3,6 @@
 // (rt.arg), writes results after them, and returns how the loop goes on.
 import { MEMSTATS_FIELDS } from '../compiler/types.js';
 import { Next, type Machine } from '../vm/machine.js';
-import { G } from './abi.js';
 import { callerOfHostcall, Exit, fatalPanic } from './panic.js';
 import type { Runtime } from './runtime.js';
 import { morestack } from './stack.js';
@@ -91,8 +90,8 @@ export const HOST_FUNCS: Record<string, HostFunc> = {
 
   'runtime.convT64': (rt) => {
     const p = rt.malloc.alloc(rt.W);
-    rt.stw(p, rt.arg(0));
     if (rt.W === 8) rt.mem.dv.setBigInt64(rt.mem.off(p, 8, 'write'), rt.argBig(0), true);
+    else rt.stw(p, rt.arg(0));
     result(rt, 1, 0, p);
     return Next.Continue;
   },
@@ -166,4 +165,3 @@ export const HOST_FUNCS: Record<string, HostFunc> = {
   'runtime.Breakpoint': (rt, m) => rt.trap(m, { k: 'breakpoint', pc: callerOfHostcall(rt).pc }),
 };
 
-export { G };

@@ -16,7 +16,7 @@ import { G, Gstatus, M } from './abi.js';
 import { HOST_FUNCS, UNIMPLEMENTED } from './hostfuncs.js';
 import { Malloc } from './malloc.js';
 import { MHeap, OutOfArena } from './mheap.js';
-import { fatalSignal, throwFatal, Exit } from './panic.js';
+import { Exit, fatalSignal, throwFatal } from './panic.js';
 import type { Observer } from './events.js';
 import { StackAllocator } from './stackalloc.js';
 
@@ -283,4 +283,3 @@ export class NotImplemented extends Error {
   }
 }
 
-export { Exit };

@@ -7,7 +7,7 @@
 // through the stack maps of every frame — and resumes f at its first
 // instruction, which runs the split check again.
 import { rewindPC } from '../isa/rewind.js';
-import { StackGuard, StackPreempt, StackSmall } from '../isa/target.js';
+import { StackGuard, StackSmall } from '../isa/target.js';
 import { Next, type Machine } from '../vm/machine.js';
 import { G, M } from './abi.js';
 import { throwFatal } from './panic.js';
@@ -120,7 +120,7 @@ export function newstack(rt: Runtime): void {
   const oldsize = hi - lo;
   let newsize = oldsize * 2;
   let resume = rw.pc;
-  if (rt.opts.stackForceMove && !needsGrowth(rt, g, sp, lo)) {
+  if (rt.opts.stackForceMove && !needsGrowth(rt, g, lo)) {
     // A forced move, not a growth: same size, and f resumes past its split
     // check (after the jmp start), which would otherwise fail again forever.
     newsize = oldsize;
@@ -143,12 +143,11 @@ export function newstack(rt: Runtime): void {
  * Under --stackforcemove every check fails; grow only if the real check would
  * have: f's frame does not fit above lo+StackGuard (the prologue's test).
  */
-function needsGrowth(rt: Runtime, g: number, sp: number, lo: number): boolean {
+function needsGrowth(rt: Runtime, g: number, lo: number): boolean {
   const f = rt.findFunc(rt.gField(g, G.schedPC));
   const guard = lo + StackGuard;
   const entrySP = rt.gField(g, G.schedSP);
   const frame = f ? f.spDelta : 0;
-  void sp;
   if (frame <= StackSmall) return entrySP <= guard;
   return entrySP - (frame - StackSmall) <= guard;
 }
@@ -245,4 +244,3 @@ function adjustctxt(rt: Runtime, g: number, adj: AdjInfo): void {
   }
 }
 
-export { StackPreempt };

@@ -210,7 +210,7 @@ export class Machine {
             case CMP_MI: ldw(ea(ra[slot]!, d1[slot]!)); this.fal = LL; this.fah = LH; this.fbl = ilo[slot]!; this.fbh = ihi[slot]!; slot++; break;
             case JMP_B: slot = this.branch(slot, tgt[slot]!); break;
             case JCC: slot = this.cond(c) ? this.branch(slot, tgt[slot]!) : slot + 1; break;
-            case JMP_R: slot = this.jumpTo(this.reg(ra[slot]!), slot); break;
+            case JMP_R: slot = this.jumpTo(this.reg(ra[slot]!)); break;
             case CALL_B:
             case CALL_R: {
               const ret = npc[slot]!;
@@ -222,14 +222,14 @@ export class Machine {
                 stw(sp, ret % TWO32 | 0, Math.floor(ret / TWO32));
                 this.setReg(SP, sp);
               }
-              slot = o === CALL_B ? this.branch(slot, tgt[slot]!) : this.jumpTo(target, slot);
+              slot = o === CALL_B ? this.branch(slot, tgt[slot]!) : this.jumpTo(target);
               break;
             }
             case RET: {
               const sp = this.reg(SP);
               ldw(sp);
               this.setReg(SP, sp + W);
-              slot = this.jumpTo(wide ? LH * TWO32 + (LL >>> 0) : LL >>> 0, slot);
+              slot = this.jumpTo(wide ? LH * TWO32 + (LL >>> 0) : LL >>> 0);
               break;
             }
             case MOVTLS: this.setReg(ra[slot]!, this.g); slot++; break;
@@ -244,7 +244,7 @@ export class Machine {
               const sp = this.reg(SP);
               ldw(sp);
               this.setReg(SP, sp + d1[slot]!);
-              slot = this.jumpTo(LL >>> 0, slot);
+              slot = this.jumpTo(LL >>> 0);
               break;
             }
             case BLKZERO: {
@@ -402,8 +402,7 @@ export class Machine {
     return to;
   }
 
-  private jumpTo(target: number, from: number): number {
-    void from;
+  private jumpTo(target: number): number {
     return this.slotAt(target);
   }
 }

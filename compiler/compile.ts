@@ -40,10 +40,10 @@ export function compile(source: string, file: string, arch: Arch): CompileResult
   const linkFuncs: LinkFunc[] = lowered.map((lf) => {
     const fr = layoutFrame(t, lf, diags);
     const { progs, labels } = finishFunc(t, lf, fr, lf.decl.pos.line);
-    return { name: lf.name, progs, labels, frame: fr, lowered: lf, hostId: -1, line: lf.decl.pos.line };
+    return { name: lf.name, progs, labels, frame: fr, lowered: lf, sig: lf.sig, hostId: -1, line: lf.decl.pos.line };
   });
   for (const r of RUNTIME_FUNCS) {
-    linkFuncs.push({ name: r.name, progs: runtimeStub(t, r.name), labels: [], frame: stubFrame(t), lowered: null, hostId: runtimeFuncId(r.name), line: 0 });
+    linkFuncs.push({ name: r.name, progs: runtimeStub(t, r.name), labels: [], frame: stubFrame(t), lowered: null, sig: info.funcs.get(r.name)!, hostId: runtimeFuncId(r.name), line: 0 });
   }
   if (diags.count > 0) return { image: null, diagnostics: sortDiagnostics(diags.list), linkReport: '' };
 

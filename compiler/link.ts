@@ -8,7 +8,7 @@ import type { FrameLayout } from './frame.js';
 import type { FuncInfo, Image, SymbolInfo } from './image.js';
 import type { LoweredFunc } from './lower.js';
 import { I, R, rowFor, type Prog } from './prog.js';
-import type { ProgramInfo } from './program.js';
+import type { FuncSig, ProgramInfo } from './program.js';
 import { runtimeFuncId } from './runtimefuncs.js';
 import { wordsOf, type Kind, type Type } from './types.js';
 
@@ -21,6 +21,8 @@ export interface LinkFunc {
   readonly labels: number[];
   readonly frame: FrameLayout;
   readonly lowered: LoweredFunc | null;
+  /** The signature (for runtime stubs, which are not lowered from gasm). */
+  readonly sig: FuncSig | null;
   readonly hostId: number;
   readonly line: number;
 }
@@ -192,7 +194,7 @@ function funcInfo(t: Target, f: LinkFunc, entry: number, size: number, pcsp: Fun
   const W = t.ptrSize;
   const fr = f.frame;
   const lf = f.lowered;
-  const sig = lf?.sig;
+  const sig = lf?.sig ?? f.sig ?? undefined;
   const argPtrs: boolean[] = [];
   for (const s of [...(sig?.params ?? []), ...(sig?.results ?? [])]) pushPtrs(argPtrs, s.off / W, s.type, W);
   const localPtrs: boolean[] = [];

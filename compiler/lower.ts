@@ -587,7 +587,7 @@ export class FuncLowerer {
       return s;
     });
     this.needOut(off);
-    this.emitIndirectCall(fv, pos);
+    this.emitIndirectCall(fv, pos, off);
     this.copyResults({ name: 'the called function', results: resSlots }, results, 0, pos);
   }
 
@@ -598,15 +598,18 @@ export class FuncLowerer {
     return { kind: 'int', size: this.W, ptrs: [false], name: 'int' };
   }
 
-  /** Go's closure call: context register := funcval; call through its first word. */
-  emitIndirectCall(fv: Val, pos: Pos) {
+  /**
+   * Go's closure call: context register := funcval; call through its first word.
+   * `frame` is the bytes of arguments and results staged: the VM checks it against the callee's.
+   */
+  emitIndirectCall(fv: Val, pos: Pos, frame: number) {
     const t = this.t;
     this.mv.load(fv, t.ctxt, pos);
     const callReg = t.arch === '386' ? 3 /* BX */ : t.tmp;
     this.pl.emit(Op.MOV, [{ k: 'm', base: t.ctxt, disp: 0 }, R(callReg)]);
     this.out.hasCall = true;
     this.out.calls.add('');
-    this.pl.emit(Op.CALL, [R(callReg)]);
+    this.pl.emit(Op.CALL, [R(callReg), I(frame)]);
   }
 
   newDeferWrapName(): string {

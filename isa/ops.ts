@@ -95,6 +95,7 @@ function buildTable(): OpInfo[] {
     row(Op.JCC, 'JCC', 'b', true, 'if cond(flags) pc := target (x86 7x rel8 / 0F 8x rel32; ARM B.cond)'),
     row(Op.CALL, 'CALL', 'b', true, 'x86: push pc of next, pc := target (E8 rel32); ARM: LR := next, pc := target (BL)'),
     row(Op.CALL, 'CALL', 'r', true, 'the same through a code address held in r'),
+    row(Op.CALL, 'CALL', 'ri', true, 'a funcval call through r, staging imm bytes of arguments and results: a callee whose frame differs is a throw'),
     row(Op.RET, 'RET', '', false, 'pc := pop (C3)'),
     row(Op.MOVTLS, 'MOVTLS', 'r', false, 'r := g (MOVQ (TLS), r)'),
     row(Op.PUSHFRAME, 'PUSHFRAME', 'rm', true, 'SP := SP+disp; word [SP] := from (MOVW.W from, disp(R13))'),

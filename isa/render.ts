@@ -58,7 +58,7 @@ function renderX86(t: Target, inst: Inst, sym: Symbolizer): string {
     case Op.NOP: return 'NOP';
     case Op.JMP: return `JMP ${ops[0]}`;
     case Op.JCC: return `${X86_JCC_NAMES[inst.cond]} ${ops[0]}`;
-    case Op.CALL: return `CALL ${ops[0]}`;
+    case Op.CALL: return row.form === 'ri' ? `CALL ${ops[0]} // ${ops[1]!.slice(1)} bytes of args` : `CALL ${ops[0]}`;
     case Op.RET: return 'RET';
     case Op.BREAK: return 'INT $3';
     case Op.MOVTLS: return `MOV${w} (TLS), ${ops[0]}`;
@@ -85,7 +85,7 @@ function renderArm(t: Target, inst: Inst, sym: Symbolizer): string {
     case Op.NOP: return `NOP${c}`;
     case Op.JMP: return row.form === 'r' ? `B${c} (${ops[0]})` : `B${c} ${ops[0]}`;
     case Op.JCC: return `B${c} ${ops[0]}`;
-    case Op.CALL: return row.form === 'r' ? `BL${c} (${ops[0]})` : `BL${c} ${ops[0]}`;
+    case Op.CALL: return row.form === 'ri' ? `BL${c} (${ops[0]}) // ${ops[1]!.slice(1)} bytes of args` : row.form === 'r' ? `BL${c} (${ops[0]})` : `BL${c} ${ops[0]}`;
     case Op.MOV: return `MOVW${c} ${ops.join(', ')}`;
     case Op.MOVB: return row.form === 'mr' ? `MOVBU${c} ${ops.join(', ')}` : `MOVB${c} ${ops.join(', ')}`;
     case Op.LEA: return `MOVW${c} $${ops[0]}, ${ops[1]}`;

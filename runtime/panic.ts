@@ -24,7 +24,7 @@ export function callerOfHostcall(rt: Runtime): { pc: number; sp: number; lr: num
  * throw: "fatal error: msg", the goroutine's traceback (with fp/sp/pc, as
  * Go prints when crashing), exit 2. `where` is the goroutine's state to print.
  */
-export function throwFatal(rt: Runtime, msg: string, where?: { pc: number; sp: number; lr: number; runtimeStack?: string[] }): never {
+export function throwFatal(rt: Runtime, msg: string, where?: { pc: number; sp: number; lr: number; runtimeStack?: string[]; topIsFault?: boolean }): never {
   rt.beginReport();
   rt.setMField(M.throwing, 1);
   rt.print(`fatal error: ${msg}\n`);
@@ -36,7 +36,7 @@ export function throwFatal(rt: Runtime, msg: string, where?: { pc: number; sp: n
     rt.print('\n');
   }
   const at = where ?? callerOfHostcall(rt);
-  printTraceback(rt, g, at.pc, at.sp, at.lr, { withRegs: true, topIsFault: false });
+  printTraceback(rt, g, at.pc, at.sp, at.lr, { withRegs: true, topIsFault: where?.topIsFault ?? false });
   rt.exitCode = 2;
   throw new Exit(2);
 }
@@ -66,6 +66,11 @@ export function fatalSignal(rt: Runtime, t: Trap): Next {
     printTraceback(rt, g, at.pc, at.sp, at.lr, { withRegs: false, topIsFault: true });
     rt.exitCode = 2;
     throw new Exit(2);
+  }
+  if (t.k === 'badcall') {
+    const callee = rt.findFunc(t.target);
+    rt.print(`runtime: call of ${callee?.name ?? hex(t.target)} through a func value: the caller staged ${t.size} bytes of arguments and results, ${callee?.name ?? 'the callee'} takes ${callee?.argsSize ?? '?'}\n`);
+    throwFatal(rt, 'func value called with the wrong arguments', { ...at, topIsFault: true });
   }
   if (t.k === 'badpc') {
     rt.print(`unexpected fault address ${hex(t.target)}\n`);

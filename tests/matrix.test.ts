@@ -1,5 +1,6 @@
-// `gorun matrix examples/*.gasm tests/gasm/**/*.gasm` must pass: every
-// program on every target meets its // expect lines.
+// `gorun matrix examples/*.gasm tests/gasm/**/*.gasm` must pass (and so must
+// tests/programs/, programs without a Go counterpart): every program on every
+// target meets its // expect lines.
 import { readdirSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { formatMatrix, runMatrix } from '../cli/matrix.js';
@@ -17,7 +18,7 @@ function gasmFiles(dir: string): string[] {
 
 it('gorun matrix passes on examples/ and tests/gasm/', () => {
   const root = new URL('..', import.meta.url).pathname;
-  const files = [...gasmFiles(`${root}examples`), ...gasmFiles(`${root}tests/gasm`)];
+  const files = [...gasmFiles(`${root}examples`), ...gasmFiles(`${root}tests/gasm`), ...gasmFiles(`${root}tests/programs`)];
   expect(files.length).toBeGreaterThanOrEqual(8);
   const rows = runMatrix(files, ARCHES);
   const failed = rows.flatMap((r) => [...r.cells.entries()].filter(([, c]) => !c.ok).map(([a]) => `${r.file} [${a}]`));

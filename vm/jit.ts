@@ -14,7 +14,7 @@ import { NOT_AN_INSTRUCTION, type Code } from './predecode.js';
 const TWO32 = 4294967296;
 
 /** Why generated code returned to the dispatcher (besides "continue at slot"). */
-const enum Exit { HostCall = -1, Tick = -2, Divide = -3, Break = -4 }
+const enum Exit { HostCall = -1, Tick = -2, Divide = -3, Break = -4, BadCall = -5 }
 
 type Compiled = (entry: number) => number;
 
@@ -228,6 +228,10 @@ function generate(m: Machine, from: number, to: number): { src: string; ents: Se
         emit(`if (${condJs(c)}) ${tg < 0 ? `{ S.at = ${i}; throw new Fault(${d1}, 'read', 'unmapped'); }` : jump(tg)}`);
         break;
       case Op.CALL: {
+        if (row.form === 'ri') {
+          // A funcval call: the callee's argument frame must be the one the caller staged.
+          emit(`/*SPILL*/ if (FNARGS[S.slotAt(${regNum(ra)}, ${i})] !== ${ilo}) { S.at = ${i}; return ${Exit.BadCall}; }`);
+        }
         if (arm) setRegNum(LR, `${next}`);
         else {
           stw(SP, -W, i, `${next % TWO32 | 0}`, `${Math.floor(next / TWO32)}`);
@@ -367,9 +371,9 @@ export class Jit {
     const { src, ents } = generate(this.m, from, to);
     for (const e of ents) this.entry[e] = 1;
     const mem = this.m.mem;
-    const make = new Function('S', 'RF', 'HF', 'U8', 'I32', 'DV', 'AB', 'AO', 'Fault', 'ENTRY',
+    const make = new Function('S', 'RF', 'HF', 'U8', 'I32', 'DV', 'AB', 'AO', 'Fault', 'ENTRY', 'FNARGS',
       `return function gasm_${from}(entry) {\n${src}\n};`);
-    const fn = make(this.S, this.m.r, this.m.h, mem.u8, mem.i32, mem.dv, mem.arenaBase, mem.arenaOff, Fault, this.entry) as Compiled;
+    const fn = make(this.S, this.m.r, this.m.h, mem.u8, mem.i32, mem.dv, mem.arenaBase, mem.arenaOff, Fault, this.entry, code.fnArgs) as Compiled;
     for (let i = from; i < to; i++) this.fnAt[i] = fn;
     return fn;
   }
@@ -409,6 +413,11 @@ export class Jit {
             next = m.host.tick(m);
             break;
           case Exit.Divide: next = m.host.trap(m, { k: 'divide', pc: m.pc }); break;
+          case Exit.BadCall: {
+            const target = m.reg(code.ra[S.at]!);
+            next = m.host.trap(m, { k: 'badcall', pc: m.pc, target, size: code.ilo[S.at]! });
+            break;
+          }
           default: next = m.host.trap(m, { k: 'breakpoint', pc: m.pc }); break;
         }
         if (next === Next.Stop) return;

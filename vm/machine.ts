@@ -25,7 +25,9 @@ export type Trap =
   | { readonly k: 'fault'; readonly fault: Fault; readonly pc: number }
   | { readonly k: 'divide'; readonly pc: number }
   | { readonly k: 'badpc'; readonly pc: number; readonly target: number }
-  | { readonly k: 'breakpoint'; readonly pc: number };
+  | { readonly k: 'breakpoint'; readonly pc: number }
+  /** A funcval call whose staged argument frame differs from the callee's. */
+  | { readonly k: 'badcall'; readonly pc: number; readonly target: number; readonly size: number };
 
 // Row ids by meaning, so the switch below reads like the ISA table.
 const R: Record<string, number> = {};
@@ -42,7 +44,7 @@ const NOP = id('NOP', ''), MOV_RR = id('MOV', 'rr'), MOV_IR = id('MOV', 'ir'), M
   NOT_R = id('NOT', 'r'), NOT_M = id('NOT', 'm'), CMP_RR = id('CMP', 'rr'), CMP_RI = id('CMP', 'ri'),
   CMP_IR = id('CMP', 'ir'), CMP_RM = id('CMP', 'rm'), CMP_MR = id('CMP', 'mr'), CMP_MI = id('CMP', 'mi'),
   JMP_B = id('JMP', 'b'), JMP_R = id('JMP', 'r'), JCC = id('JCC', 'b'), CALL_B = id('CALL', 'b'),
-  CALL_R = id('CALL', 'r'), RET = id('RET', ''), MOVTLS = id('MOVTLS', 'r'), PUSHFRAME = id('PUSHFRAME', 'rm'),
+  CALL_R = id('CALL', 'r'), CALL_RI = id('CALL', 'ri'), RET = id('RET', ''), MOVTLS = id('MOVTLS', 'r'), PUSHFRAME = id('PUSHFRAME', 'rm'),
   POPRET = id('POPRET', 'm'), BLKZERO = id('BLKZERO', 'mi'), BLKCOPY = id('BLKCOPY', 'mmi'),
   BREAK = id('BREAK', ''), HOSTCALL = id('HOSTCALL', 'i');
 
@@ -212,9 +214,16 @@ export class Machine {
             case JCC: slot = this.cond(c) ? this.branch(slot, tgt[slot]!) : slot + 1; break;
             case JMP_R: slot = this.jumpTo(this.reg(ra[slot]!)); break;
             case CALL_B:
-            case CALL_R: {
+            case CALL_R:
+            case CALL_RI: {
               const ret = npc[slot]!;
               const target = o === CALL_B ? d1[slot]! : this.reg(ra[slot]!);
+              if (o === CALL_RI && code.fnArgs[this.slotAt(target)] !== ilo[slot]) {
+                this.pc = code.pc[slot]!;
+                if (this.host.trap(this, { k: 'badcall', pc: this.pc, target, size: ilo[slot]! }) === Next.Stop) return;
+                slot = this.slotAt(this.pc);
+                break;
+              }
               if (isArm) {
                 this.setReg(LR, ret);
               } else {

@@ -28,6 +28,8 @@ export interface Code {
   /** Code offset -> slot (-1 inside an instruction or in padding). */
   readonly slotOf: Int32Array;
   readonly base: number;
+  /** Bytes of arguments and results of the function entered at a slot (-1: not an entry). */
+  readonly fnArgs: Int32Array;
   /** The slots [fnFrom, fnTo) of the function each slot belongs to. */
   readonly fnFrom: Int32Array;
   readonly fnTo: Int32Array;
@@ -61,8 +63,12 @@ export function predecode(img: Image): Code {
     d1: new Float64Array(n + 1), d2: new Float64Array(n + 1),
     ilo: new Int32Array(n + 1), ihi: new Int32Array(n + 1),
     tgt: new Int32Array(n + 1).fill(-1), pc: new Float64Array(n + 1), next: new Float64Array(n + 1),
-    fnFrom: new Int32Array(n + 1), fnTo: new Int32Array(n + 1),
+    fnFrom: new Int32Array(n + 1), fnTo: new Int32Array(n + 1), fnArgs: new Int32Array(n + 1).fill(-1),
   };
+  for (const f of img.funcs) {
+    const s = slotOf[f.entry - base]!;
+    if (s >= 0) code.fnArgs[s] = f.argsSize;
+  }
   for (const [from, to] of ranges) { code.fnFrom.fill(from, from, to); code.fnTo.fill(to, from, to); }
   if (OPS.length >= NOT_AN_INSTRUCTION) throw new Error('vm: too many ISA rows for a byte');
   found.forEach(({ pc, size, inst }, i) => {

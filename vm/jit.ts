@@ -111,7 +111,9 @@ function entries(code: Code, from: number, to: number): Set<number> {
     if (!row) continue;
     const t = code.tgt[i]!;
     if (t >= from && t < to) e.add(t);
-    if ((row.op === Op.JCC || row.op === Op.JMP || row.op === Op.CALL || row.op === Op.HOSTCALL || row.op === Op.BREAK || code.cond[i] !== Cond.AL) && i + 1 < to) e.add(i + 1);
+    // After a branch, call, host call or trap, control may come back to the next instruction.
+    // (A conditionally executed ordinary instruction just falls through: no entry needed.)
+    if ((row.op === Op.JCC || row.op === Op.JMP || row.op === Op.CALL || row.op === Op.HOSTCALL || row.op === Op.BREAK) && i + 1 < to) e.add(i + 1);
   }
   return e;
 }

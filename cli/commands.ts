@@ -4,7 +4,8 @@ import { compile } from '../compiler/compile.js';
 import { formatDiagnostic, type Diagnostic } from '../compiler/diag.js';
 import { listing } from '../compiler/listing.js';
 import type { Arch } from '../isa/target.js';
-import { NotImplemented, runImage, type RunOptions } from '../runtime/run.js';
+import type { Image } from '../compiler/image.js';
+import { NotImplemented, runImage, type RunOptions, type RunResult } from '../runtime/run.js';
 import { Narrator } from './explain.js';
 import { formatMatrix, runMatrix } from './matrix.js';
 
@@ -43,54 +44,52 @@ export function checkCommand(file: string, src: string, arches: readonly Arch[],
   return all.length > 0 ? 1 : 0;
 }
 
-export function disasmCommand(file: string, src: string, arch: Arch, func: string | undefined, out: Out, err: Out): number {
+/** Compile for arch, or print the diagnostics on err and return null. */
+function compileOrReport(file: string, src: string, arch: Arch, err: Out): Image | null {
   const r = compile(src, file, arch);
-  if (!r.image) {
-    for (const d of r.diagnostics) err.write(formatDiagnostic(file, src, d));
-    return 1;
+  if (!r.image) for (const d of r.diagnostics) err.write(formatDiagnostic(file, src, d));
+  return r.image;
+}
+
+/** Run, turning "not implemented yet" into a usage error (exit 1). */
+function runOrRefuse(img: Image, opts: RunOptions): RunResult {
+  try {
+    return runImage(img, opts);
+  } catch (e) {
+    if (e instanceof NotImplemented) throw new UsageError(e.message);
+    throw e;
   }
-  if (func && !r.image.funcs.some((f) => f.name === func)) {
+}
+
+export function disasmCommand(file: string, src: string, arch: Arch, func: string | undefined, out: Out, err: Out): number {
+  const img = compileOrReport(file, src, arch, err);
+  if (!img) return 1;
+  if (func && !img.funcs.some((f) => f.name === func)) {
     err.write(`gorun: no function ${func} in ${file}\n`);
     return 1;
   }
-  out.write(listing(r.image, func));
+  out.write(listing(img, func));
   return 0;
 }
 
 /** Compile and run; returns the exit status of CLI.md (3 when a bound stopped the run). */
 export function runCommand(file: string, src: string, arch: Arch, opts: Omit<RunOptions, 'stderr'>, err: Out): number {
-  const r = compile(src, file, arch);
-  if (!r.image) {
-    for (const d of r.diagnostics) err.write(formatDiagnostic(file, src, d));
-    return 1;
-  }
-  try {
-    const res = runImage(r.image, { ...opts, stderr: (c) => err.write(c) });
-    if (res.bound) err.write(`gorun: ${res.bound}\n`);
-    return res.exitCode;
-  } catch (e) {
-    if (e instanceof NotImplemented) throw new UsageError(e.message);
-    throw e;
-  }
+  const img = compileOrReport(file, src, arch, err);
+  if (!img) return 1;
+  const res = runOrRefuse(img, { ...opts, stderr: (c) => err.write(c) });
+  if (res.bound) err.write(`gorun: ${res.bound}\n`);
+  return res.exitCode;
 }
 
 /** Run with a narration of the stack machinery on out; the program's stderr on err. */
 export function explainCommand(file: string, src: string, arch: Arch, opts: Omit<RunOptions, 'stderr'>, out: Out, err: Out): number {
-  const r = compile(src, file, arch);
-  if (!r.image) {
-    for (const d of r.diagnostics) err.write(formatDiagnostic(file, src, d));
-    return 1;
-  }
-  const n = new Narrator(r.image, (s) => out.write(s));
-  try {
-    const res = runImage(r.image, { ...opts, engine: 'interp', observer: (e) => n.event(e), stderr: (c) => err.write(c) });
-    n.summary(res.stats.steps);
-    if (res.bound) err.write(`gorun: ${res.bound}\n`);
-    return res.exitCode;
-  } catch (e) {
-    if (e instanceof NotImplemented) throw new UsageError(e.message);
-    throw e;
-  }
+  const img = compileOrReport(file, src, arch, err);
+  if (!img) return 1;
+  const n = new Narrator(img, (s) => out.write(s));
+  const res = runOrRefuse(img, { ...opts, engine: 'interp', observer: (e) => n.event(e), stderr: (c) => err.write(c) });
+  n.summary(res.stats.steps);
+  if (res.bound) err.write(`gorun: ${res.bound}\n`);
+  return res.exitCode;
 }
 
 export function matrixCommand(files: readonly string[], arches: readonly Arch[], opts: Omit<RunOptions, 'stderr'>, out: Out): number {

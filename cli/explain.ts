@@ -6,8 +6,8 @@
 import type { FuncInfo, Image } from '../compiler/image.js';
 import { targetOf } from '../isa/target.js';
 import type { RuntimeEvent } from '../runtime/events.js';
+import { hex } from '../runtime/format.js';
 
-const hex = (v: number) => '0x' + v.toString(16);
 
 export class Narrator {
   private growth = 0;

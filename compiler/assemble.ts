@@ -16,8 +16,6 @@ export interface Sized {
   readonly labels: readonly number[];
 }
 
-const isVirtual = (p: Prog) => (p as Prog & { virtual?: boolean }).virtual === true;
-
 /** A symbol-free stand-in for sizing (sizes never depend on symbol values). */
 function sizingInst(p: Prog, long: boolean): Inst {
   const args: Operand[] = p.args.map((a) => {
@@ -41,7 +39,7 @@ export function sizeFunc(t: Target, progs: readonly Prog[], labels: readonly num
     let pc = 0;
     progs.forEach((p, i) => {
       offs[i] = pc;
-      pc += isVirtual(p) ? 0 : instSize(t, sizingInst(p, long[i]!));
+      pc += p.virtual ? 0 : instSize(t, sizingInst(p, long[i]!));
     });
     offs[progs.length] = pc;
     let changed = false;
@@ -77,7 +75,7 @@ export function encodeFunc(t: Target, s: Sized, entry: number, res: Resolver, ou
   };
   s.progs.forEach((p, i) => {
     const off = s.offs[i]!;
-    if (!isVirtual(p)) {
+    if (!p.virtual) {
       record(pcsp, off, sp);
       record(pcln, off, p.line);
       const args = p.args.map((a) => resolveArg(a, s, entry, res));

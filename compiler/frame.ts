@@ -92,9 +92,7 @@ export function finishFunc(t: Target, f: LoweredFunc, fr: FrameLayout, line: num
   const out: Prog[] = [];
   const labels = [...f.pl.labels];
   const emit = (op: Op, args: PArg[], cond: Cond = Cond.AL, spadj = 0, virtual = false) => {
-    const p: Prog = { id: rowFor(op, args), cond, args, line, spadj };
-    if (virtual) (p as Prog & { virtual: boolean }).virtual = true;
-    out.push(p);
+    out.push({ id: rowFor(op, args), cond, args, line, spadj, virtual });
     return out.length - 1;
   };
   const startLabel = labels.length; labels.push(0);

@@ -89,9 +89,7 @@ function itemSize(t: Target, it: RoItem): number {
 export function runtimeStub(t: Target, name: string): Prog[] {
   const id = runtimeFuncId(name);
   const p = (op: Op, args: ReturnType<typeof I>[], spadj = 0, virtual = false): Prog => {
-    const prog: Prog = { id: rowFor(op, args), cond: Cond.AL, args, line: 0, spadj };
-    if (virtual) (prog as Prog & { virtual: boolean }).virtual = true;
-    return prog;
+    return { id: rowFor(op, args), cond: Cond.AL, args, line: 0, spadj, virtual };
   };
   if (t.family === 'arm') return [p(Op.HOSTCALL, [I(id)]), p(Op.JMP, [R(t.lr)])];
   return [p(Op.NOP, [], -t.ptrSize, true), p(Op.NOP, [], t.ptrSize, true), p(Op.HOSTCALL, [I(id)]), p(Op.RET, [])];

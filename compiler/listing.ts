@@ -4,7 +4,7 @@
 import { decode } from '../isa/decode.js';
 import { render, type Symbolizer } from '../isa/render.js';
 import { targetOf } from '../isa/target.js';
-import type { FuncInfo, Image } from './image.js';
+import { pcValue, type FuncInfo, type Image } from './image.js';
 import { RUNTIME_FUNCS } from './runtimefuncs.js';
 
 export function symbolizer(img: Image): Symbolizer {
@@ -46,12 +46,6 @@ export function funcHeader(img: Image, f: FuncInfo): string[] {
   return lines;
 }
 
-export function lineAt(f: FuncInfo, off: number): number {
-  let v = 0;
-  for (let i = 0; i < f.pcln.pc.length && f.pcln.pc[i]! <= off; i++) v = f.pcln.value[i]!;
-  return v;
-}
-
 /** The listing of one function, or of all non-runtime functions. */
 export function listing(img: Image, only?: string): string {
   const t = targetOf(img.arch);
@@ -64,7 +58,7 @@ export function listing(img: Image, only?: string): string {
     for (let pc = f.entry; pc < f.end;) {
       const d = decode(t, read, pc);
       if (!d) { out.push(`  0x${pc.toString(16)}\t${hexBytes(img, pc, 1)}\t?`); pc++; continue; }
-      const line = lineAt(f, pc - f.entry);
+      const line = pcValue(f.pcln, pc - f.entry);
       const where = f.hostId >= 0 ? '' : `\t${img.file}:${line}`;
       out.push(`  0x${pc.toString(16)}\t${hexBytes(img, pc, d.size)}\t${render(t, d.inst, sym)}${where}`);
       pc += d.size;

@@ -212,12 +212,7 @@ export class FuncLowerer {
       if (isByteLike(v.type)) throw new LowerError(o.pos, `word access to ${v.type.name} slot ${nameOf(o)} (use MOVB)`);
       if (v.type.size > this.W && v.whole) return { ...v, whole: false };
     }
-    if (v.k === 'loc' && !v.type && o.k === 'name') {
-      const base = this.val({ ...o, off: null } as Operand);
-      const bt = base.k === 'loc' ? base.type : null;
-      const off = this.offset(o);
-      if (bt && off + this.W > bt.size) throw new LowerError(o.pos, `word at offset ${off} is outside ${o.name} (${bt.size} bytes)`);
-    }
+    if (v.k === 'loc' && !v.type) this.checkWordWithin(o);
     return v;
   }
 
@@ -294,12 +289,12 @@ export class FuncLowerer {
       return;
     }
     if (dst.type && isByteLike(dst.type)) throw new LowerError(dO.pos, `word access to ${dst.type.name} slot ${nameOf(dO)} (use MOVB)`);
-    this.checkWordDst(dO);
+    this.checkWordWithin(dO);
     this.mv.storeWord(this.wordVal(so, 'source'), dst.loc, so.pos);
   }
 
-  /** A word store into `name+off` must stay inside the slot or global. */
-  private checkWordDst(o: Operand) {
+  /** A word at `name+off` must stay inside the slot or global. */
+  private checkWordWithin(o: Operand) {
     if (o.k !== 'name') return;
     const base = this.slotLoc(o.name)?.type ?? this.info.globals.get(o.name)?.type;
     const off = this.offset(o);
@@ -363,7 +358,7 @@ export class FuncLowerer {
     }
     const dst = this.dstLoc(dO, `${ins.mnem} destination`);
     this.wordVal(dO, 'destination');
-    this.checkWordDst(dO);
+    this.checkWordWithin(dO);
     if (src.k === 'loc') throw new LowerError(dO.pos, `${ins.mnem} takes at most one memory operand`);
     if (this.t.family === 'x86') {
       const s = src.k === 'reg' ? R(src.reg) : this.mv.regOrImm(src, so.pos);

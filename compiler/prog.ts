@@ -27,6 +27,8 @@ export interface Prog {
   readonly line: number;
   /** Change of the frame's SP delta after this instruction (pcsp table). */
   spadj: number;
+  /** Encodes to no bytes: liblink's zero-size SP adjustment markers. */
+  readonly virtual?: boolean;
 }
 
 /** The ISA row for op in the form implied by the operands. */

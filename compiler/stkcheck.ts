@@ -27,14 +27,13 @@ interface Span {
 }
 
 const MORESTACK = 'runtime.morestack';
-const isVirtual = (p: Prog) => (p as Prog & { virtual?: boolean }).virtual === true;
 
 /** pcsp spans of a function: runs of instructions with the same SP delta, and the calls in each. */
 function spans(progs: readonly Prog[]): Span[] {
   const out: { value: number; calls: (string | null)[] }[] = [];
   let sp = 0;
   for (const p of progs) {
-    if (!isVirtual(p)) {
+    if (!p.virtual) {
       if (out.length === 0 || out[out.length - 1]!.value !== sp) out.push({ value: sp, calls: [] });
       if (OPS[p.id]!.op === Op.CALL) {
         const a = p.args[0]!;

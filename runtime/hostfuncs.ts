@@ -7,6 +7,7 @@ import { callerOfHostcall, Exit, fatalPanic } from './panic.js';
 import type { Runtime } from './runtime.js';
 import { morestack } from './stack.js';
 import { printTraceback } from './traceback.js';
+import { hex } from './format.js';
 
 type HostFunc = (rt: Runtime, m: Machine) => Next;
 
@@ -17,7 +18,6 @@ export const UNIMPLEMENTED = new Set([
   'runtime.GC', 'runtime.Goexit',
 ]);
 
-const hex = (v: number | bigint) => '0x' + v.toString(16);
 
 // Kinds in type descriptors (compiler/link.ts KIND_CODE).
 const KIND_INT = 1, KIND_STRING = 6;

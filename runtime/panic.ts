@@ -5,13 +5,13 @@ import { Next } from '../vm/machine.js';
 import { G, M } from './abi.js';
 import { printRuntimeStack, printTraceback } from './traceback.js';
 import type { Runtime } from './runtime.js';
+import { hex } from './format.js';
 
 /** Unwinds the host out of the interpreter when the program ends. */
 export class Exit extends Error {
   constructor(readonly code: number) { super(`exit ${code}`); }
 }
 
-const hex = (v: number) => '0x' + v.toString(16);
 
 /** Where the traceback of the running goroutine starts when a runtime function reports. */
 export function callerOfHostcall(rt: Runtime): { pc: number; sp: number; lr: number } {

@@ -14,8 +14,8 @@ import { throwFatal } from './panic.js';
 import { forceMoveGuard, type Runtime } from './runtime.js';
 import type { Stack } from './stackalloc.js';
 import { gentraceback, type Frame } from './traceback.js';
+import { hex } from './format.js';
 
-const hex = (v: number) => '0x' + v.toString(16);
 
 // Go's PoisonGC and PoisonStack: values a live pointer can never hold.
 const POISON = [0xf969696969696969n, 0x6868686868686868n, 0xf9696969n, 0x68686868n];

@@ -3,9 +3,9 @@
 // copystack's adjustframe. Printing follows Go 1.19's format.
 import type { FuncInfo } from '../compiler/image.js';
 import { pcValue } from '../compiler/image.js';
-import { lineAt } from '../compiler/listing.js';
 import { G } from './abi.js';
 import type { Runtime } from './runtime.js';
+import { hex } from './format.js';
 
 export interface Frame {
   fn: FuncInfo;
@@ -46,7 +46,6 @@ export function gentraceback(rt: Runtime, pc: number, sp: number, lr: number, cb
   }
 }
 
-const hex = (v: number | bigint) => '0x' + v.toString(16);
 
 /** Go 1.19 prints a function's arguments from its argument map: words in hex, aggregates in braces. */
 function argList(rt: Runtime, f: Frame): string {
@@ -93,7 +92,7 @@ export function printTraceback(rt: Runtime, g: number, pc: number, sp: number, l
     printed++;
     // A return address points after the call: its line is the call's (pc-1).
     const linePC = top && o.topIsFault ? f.pc : f.pc - 1;
-    const line = lineAt(f.fn, Math.max(linePC - f.fn.entry, 0));
+    const line = pcValue(f.fn.pcln, Math.max(linePC - f.fn.entry, 0));
     let s = `${f.fn.name}(${argList(rt, f)})\n\t${rt.img.file}:${line}`;
     if (f.pc > f.fn.entry) s += ` +${hex(f.pc - f.fn.entry)}`;
     if (o.withRegs) s += ` fp=${hex(f.fp)} sp=${hex(f.sp)} pc=${hex(f.pc)}`;

@@ -2,17 +2,14 @@
 // (vm/machine.ts): every program, every target, byte-identical standard
 // error (tracebacks and addresses included), the same exit status, the same
 // stack growths and bytes copied. Also under --stackpoison and --stackforcemove.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../compiler/compile.js';
 import { ARCHES } from '../isa/target.js';
 import { runImage, type RunOptions } from '../runtime/run.js';
+import { gasmFiles } from './helpers/gasmFiles.js';
 
 const root = new URL('..', import.meta.url).pathname;
-function gasmFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? gasmFiles(`${dir}/${e.name}`) : e.name.endsWith('.gasm') ? [`${dir}/${e.name}`] : []);
-}
 const files = [...gasmFiles(`${root}examples`), ...gasmFiles(`${root}tests/gasm`), ...gasmFiles(`${root}tests/programs`), `${root}bench/fib.gasm`].sort();
 
 function run(file: string, arch: (typeof ARCHES)[number], opts: Partial<RunOptions>) {

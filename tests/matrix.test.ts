@@ -1,20 +1,10 @@
 // `gorun matrix examples/*.gasm tests/gasm/**/*.gasm` must pass (and so must
 // tests/programs/, programs without a Go counterpart): every program on every
 // target meets its // expect lines.
-import { readdirSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { formatMatrix, runMatrix } from '../cli/matrix.js';
 import { ARCHES } from '../isa/target.js';
-
-function gasmFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = `${dir}/${e.name}`;
-    if (e.isDirectory()) out.push(...gasmFiles(p));
-    else if (e.name.endsWith('.gasm')) out.push(p);
-  }
-  return out.sort();
-}
+import { gasmFiles } from './helpers/gasmFiles.js';
 
 it('gorun matrix passes on examples/ and tests/gasm/', () => {
   const root = new URL('..', import.meta.url).pathname;

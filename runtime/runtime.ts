@@ -35,6 +35,8 @@ export interface RunOptions {
   maxMemory?: number;
   /** Execution engine: compiled to JavaScript (default), or the reference interpreter. */
   engine?: 'jit' | 'interp';
+  /** The compiling engine's stack-guard margin in bytes (vm/jitgen.ts); tests vary it to drive every path. */
+  jitMargin?: number;
   /** Receives the runtime's events (gorun explain). */
   observer?: Observer;
   /** Standard error: program output, reports, tracebacks. */
@@ -194,7 +196,7 @@ export class Runtime implements Host {
       this.boot();
       // Protected pages (--stackfaultonfree) are checked by the interpreter's slow path only.
       if (this.opts.engine === 'interp' || this.opts.stackFaultOnFree) this.machine.run();
-      else new Jit(this.machine).run();
+      else new Jit(this.machine, this.opts.jitMargin).run();
     } catch (e) {
       if (e instanceof OutOfArena) {
         this.bound = `memory limit reached: ${e.message} (raise --max-memory)`;

@@ -1,7 +1,8 @@
 // The compiling engine (vm/jit.ts) against the reference interpreter
 // (vm/machine.ts): every program, every target, byte-identical standard
 // error (tracebacks and addresses included), the same exit status, the same
-// stack growths and bytes copied. Also under --stackpoison and --stackforcemove.
+// stack growths and bytes copied. Also under --stackpoison and --stackforcemove,
+// and with the compiling engine's stack guard driven down each of its paths.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../compiler/compile.js';
@@ -19,6 +20,14 @@ function run(file: string, arch: (typeof ARCHES)[number], opts: Partial<RunOptio
   return { err, exit: r.exitCode, growths: r.stats.stackGrowths, copied: r.stats.bytesCopied, bound: r.bound };
 }
 
+// The interpreter's result, once per program, target and mode.
+const interp = new Map<string, ReturnType<typeof run>>();
+function reference(file: string, arch: (typeof ARCHES)[number], mode: string, opts: Partial<RunOptions>) {
+  const key = `${file} ${arch} ${mode}`;
+  if (!interp.has(key)) interp.set(key, run(file, arch, { ...opts, engine: 'interp' }));
+  return interp.get(key)!;
+}
+
 describe('jit and interpreter agree', () => {
   for (const file of files) {
     const name = file.slice(root.length);
@@ -31,8 +40,26 @@ describe('jit and interpreter agree', () => {
         it(`${name} ${arch} ${mode}`, () => {
           const opts: Partial<RunOptions> = mode === 'stackpoison' ? { stackPoison: true } : mode === 'stackforcemove' ? { stackForceMove: true } : {};
           const a = run(file, arch, { ...opts, engine: 'jit' });
-          const b = run(file, arch, { ...opts, engine: 'interp' });
+          const b = reference(file, arch, mode, opts);
           expect(a).toEqual(b);
+        }, 120_000);
+      }
+    }
+  }
+});
+
+// A block that touches the stack runs fast only while its guard holds (vm/jitgen.ts).
+// Margin 0: every guard holds but no access is close enough to go direct, so every
+// access is checked in place. Margin 8: some accesses go direct, the rest are
+// checked, and any SP move ends the block's direct access. Margin 2^31: every guard
+// fails and every block runs its careful copy.
+describe('jit stack guard: every path agrees with the interpreter', () => {
+  for (const file of files) {
+    const name = file.slice(root.length);
+    for (const arch of ARCHES) {
+      for (const margin of [0, 8, 2 ** 31]) {
+        it(`${name} ${arch} margin ${margin}`, () => {
+          expect(run(file, arch, { engine: 'jit', jitMargin: margin })).toEqual(reference(file, arch, 'plain', {}));
         }, 120_000);
       }
     }

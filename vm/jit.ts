@@ -15,9 +15,10 @@ type Compiled = (entry: number) => number;
 
 /** Shared state the generated code reads and writes (one object: monomorphic property access). */
 export class JitState {
-  steps = 0;
-  nextTick = 0;
-  fal = 0; fah = 0; fbl = 0; fbh = 0;
+  /** [steps, the step count that ends the time slice]. (Typed arrays: compiled code's stores never change an object's shape.) */
+  readonly clock = new Float64Array(2);
+  /** The flags, CMP's operands: a's low and high words, b's low and high words. */
+  readonly flags = new Int32Array(4);
   /** The slot that trapped or called the host. */
   at = 0;
   constructor(readonly m: Machine) {}
@@ -72,9 +73,9 @@ export class Jit {
     const { src, ents } = generate(this.m, from, to, this.margin);
     for (const e of ents) this.entry[e] = 1;
     const mem = this.m.mem;
-    const make = new Function('S', 'RF', 'HF', 'U8', 'I32', 'DV', 'AB', 'AO', 'Fault', 'ENTRY', 'FNARGS',
+    const make = new Function('S', 'CLK', 'FL', 'GW', 'RF', 'HF', 'U8', 'I32', 'DV', 'Fault', 'ENTRY', 'FNARGS',
       `return function gasm_${from}(entry) {\n${src}\n};`);
-    const fn = make(this.S, this.m.r, this.m.h, mem.u8, mem.i32, mem.dv, mem.arenaBase, mem.arenaOff, Fault, this.entry, code.fnArgs) as Compiled;
+    const fn = make(this.S, this.S.clock, this.S.flags, this.m.gw, this.m.r, this.m.h, mem.u8, mem.i32, mem.dv, Fault, this.entry, code.fnArgs) as Compiled;
     for (let i = from; i < to; i++) this.fnAt[i] = fn;
     return fn;
   }
@@ -83,8 +84,8 @@ export class Jit {
   run(): void {
     const m = this.m, S = this.S, code = m.code;
     let slot = m.slotAt(m.pc);
-    S.steps = m.steps;
-    S.nextTick = m.steps + m.slice;
+    S.clock[0] = m.steps;
+    S.clock[1] = m.steps + m.slice;
     try {
       for (;;) {
         let r: number;
@@ -110,7 +111,7 @@ export class Jit {
             break;
           }
           case Exit.Tick:
-            S.nextTick = S.steps + m.slice;
+            S.clock[1] = S.clock[0] + m.slice;
             next = m.host.tick(m);
             break;
           case Exit.Divide: next = m.host.trap(m, { k: 'divide', pc: m.pc }); break;
@@ -132,7 +133,8 @@ export class Jit {
   /** Make the machine's view (steps, flags) current for the runtime. */
   private sync(): void {
     const m = this.m, S = this.S;
-    m.steps = S.steps;
-    m.fal = S.fal; m.fah = S.fah; m.fbl = S.fbl; m.fbh = S.fbh;
+    m.steps = S.clock[0]!;
+    const f = S.flags;
+    m.fal = f[0]!; m.fah = f[1]!; m.fbl = f[2]!; m.fbh = f[3]!;
   }
 }

@@ -118,6 +118,17 @@ function destReg(code: Code, i: number): number {
   }
 }
 
+/** The base registers of an instruction's memory operands (LEA's address counts as one). */
+function memBases(code: Code, i: number): number[] {
+  switch (OPS[code.op[i]!]?.form) {
+    case 'mr': return [code.ra[i]!];
+    case 'rm': return [code.rb[i]!];
+    case 'm': case 'im': case 'mi': return [code.ra[i]!];
+    case 'mmi': return [code.ra[i]!, code.rb[i]!];
+    default: return [];
+  }
+}
+
 /** Generates the JavaScript of one gasm function (slots [from, to)). */
 class FuncGen {
   private readonly code: Code;
@@ -135,7 +146,7 @@ class FuncGen {
   private readonly AO: number;
   /** Inside a guarded block: SP moved by `delta` bytes since the guard (null: not guarded, or SP no longer known). */
   private delta: number | null = null;
-  /** Slots of the calls whose return lands in this function (a return's likely targets). */
+  /** Slots of this function's calls to itself (where its returns are likely to land). */
   private readonly retSites: number[] = [];
 
   constructor(private readonly m: Machine, private readonly from: number, private readonly to: number, private readonly margin: number) {
@@ -150,8 +161,9 @@ class FuncGen {
     this.ABL = this.AB % TWO32;
     this.AS = m.mem.arenaSize;
     this.AO = m.mem.arenaOff;
+    // A return in this function goes back to its caller: a likely one is this function itself.
     for (let i = from; i < to; i++) {
-      if (OPS[this.code.op[i]!]?.op === Op.CALL && this.ents.has(i + 1) && i + 1 < to) this.retSites.push(i);
+      if (OPS[this.code.op[i]!]?.op === Op.CALL && this.code.tgt[i] === from && this.ents.has(i + 1)) this.retSites.push(i);
     }
   }
 
@@ -162,15 +174,16 @@ class FuncGen {
   generate(): { src: string; ents: Set<number> } {
     const starts = [...this.ents].sort((a, b) => a - b);
     const careful: [number, number][] = [];
-    this.emit('let o = 0, q = 0, w = 0, x = 0, v = 0, y = 0, dl = 0, dh = 0, SPW = 0, e = entry;');
-    this.emit('let fal = S.fal, fah = S.fah, fbl = S.fbl, fbh = S.fbh, st = S.steps, lim = S.nextTick;');
+    this.emit('let o = 0, q = 0, w = 0, x = 0, v = 0, y = 0, dl = 0, dh = 0, SPW = 0, jl = 0, jh = 0, at = 0, e = entry;');
+    this.emit('let fal = FL[0], fah = FL[1], fbl = FL[2], fbh = FL[3], st = CLK[0], lim = CLK[1];');
     this.emit('/*LOAD*/');
-    this.emit('out: for (;;) { switch (e) {');
+    this.emit('out: for (;;) { sw: switch (e) {');
     starts.forEach((s, k) => {
       const end = starts[k + 1] ?? this.to;
       this.emit(`case ${s}:`);
       // Count steps at entry points: a time slice ends only there.
-      this.emit(`if ((st += ${end - s}) >= lim) { st -= ${end - s}; S.at = ${s}; S.fal = fal; S.fah = fah; S.fbl = fbl; S.fbh = fbh; return ${Exit.Tick}; }`);
+      // (Rare exits only assign constants: code V8 has never run must not need type feedback.)
+      this.emit(`if ((w = st + ${end - s}) >= lim) { at = ${s}; return ${Exit.Tick}; } st = w;`);
       if (this.touchesStack(s, end)) {
         this.emit(`if (${this.spGuardFails()}) { e = ${this.carefulLabel(s)}; continue; }`);
         this.emit(`SPW = ((${this.R(this.SP)} >>> 0) + ${this.AO - this.ABL}) >> 2;`);
@@ -185,7 +198,11 @@ class FuncGen {
       this.block(s, end, true);
     }
     this.emit(`default: throw new Error('jit: no entry ' + e);`);
-    this.emit('} }');
+    this.emit('}');
+    // A computed jump (break sw): in this function when the address is one of its entries.
+    const pc = this.wide ? `jh * ${TWO32} + (jl >>> 0)` : '(jl >>> 0)';
+    this.emit(`/*SPILL*/ e = S.slotAt(${pc}, at); if (e >= ${this.from} && e < ${this.to} && ENTRY[e] === 1) continue; return e;`);
+    this.emit('}');
     this.emit('/*EXIT*/');
     return { src: this.out.join('\n'), ents: this.ents };
   }
@@ -193,15 +210,14 @@ class FuncGen {
   /** The case label of a block's careful copy (beyond every slot). */
   private carefulLabel(s: number): number { return this.code.n + 1 + s; }
 
-  /** Does any instruction of [s, end) use SP as a base or move it? */
+  /** Does any instruction of [s, end) address memory from SP, or move SP? */
   private touchesStack(s: number, end: number): boolean {
     const code = this.code, SP = this.SP;
     // The guard needs an arena whose low words do not wrap, and buffer offsets that are int32s.
     if (this.ABL + this.AS > TWO32 || this.AO + this.AS >= 2 ** 31) return false;
     for (let i = s; i < end; i++) {
-      const op = OPS[code.op[i]!]?.op;
-      if (op === Op.RET || op === Op.POPRET || (op === Op.CALL && !this.arm)) return true;
-      if (code.ra[i] === SP || code.rb[i] === SP) return true;
+      if (code.op[i] === NOT_AN_INSTRUCTION) continue;
+      if (this.writesSP(i) || memBases(code, i).includes(SP)) return true;
     }
     return false;
   }
@@ -331,8 +347,8 @@ class FuncGen {
       const cmp = this.retSites.map((c) => `if (${lo} === ${code.next[c]! | 0}) { e = ${c + 1}; continue; }`).join(' ');
       s = hi ? `if (${hi} === 0) { ${cmp} } ` : `${cmp} `;
     }
-    const pc = hi ? `${hi} * ${TWO32} + (${lo} >>> 0)` : `(${lo} >>> 0)`;
-    return `${s}/*SPILL*/ e = S.slotAt(${pc}, ${i}); if (e >= ${this.from} && e < ${this.to} && ENTRY[e] === 1) continue; return e;`;
+    // Else the one general lookup, after the switch.
+    return `${s}jl = ${lo};${hi ? ` jh = ${hi};` : ''} at = ${i}; break sw;`;
   }
 
   // ---- instructions
@@ -421,7 +437,7 @@ class FuncGen {
       case Op.CALL:
         if (form === 'ri') {
           // A funcval call: the callee's argument frame must be the one the caller staged.
-          this.emit(`/*SPILL*/ if (FNARGS[S.slotAt(${this.regNum(ra)}, ${i})] !== ${ilo}) { S.at = ${i}; return ${Exit.BadCall}; }`);
+          this.emit(`/*SPILL*/ if (FNARGS[S.slotAt(${this.regNum(ra)}, ${i})] !== ${ilo}) { at = ${i}; return ${Exit.BadCall}; }`);
         }
         if (this.arm) this.setRegNum(this.m.t.lr, `${next}`);
         else {
@@ -436,7 +452,7 @@ class FuncGen {
         this.addReg(SP, SP, W);
         this.emit(this.gotoAddr('x', wide ? 'v' : null, i, true));
         return;
-      case Op.MOVTLS: this.setRegNum(ra, 'S.m.g'); return;
+      case Op.MOVTLS: this.emit(`${R(ra)} = GW[0];`); this.setHi(ra, 'GW[1]'); return;
       case Op.PUSHFRAME:
         this.stw(rb, d1, i, R(ra), H(ra));
         this.addReg(rb, rb, d1);
@@ -452,8 +468,8 @@ class FuncGen {
       case Op.BLKCOPY:
         this.emit(`x = ${this.boff(ra, d1, ilo, false, i)}; v = ${this.boff(rb, d2, ilo, true, i)}; U8.copyWithin(v, x, x + ${ilo});`);
         return;
-      case Op.HOSTCALL: this.emit(`S.at = ${i}; return ${Exit.HostCall};`); return;
-      case Op.BREAK: this.emit(`S.at = ${i}; return ${Exit.Break};`); return;
+      case Op.HOSTCALL: this.emit(`at = ${i}; return ${Exit.HostCall};`); return;
+      case Op.BREAK: this.emit(`at = ${i}; return ${Exit.Break};`); return;
       case Op.NEG: case Op.NOT: this.negNot(i, op === Op.NEG, form); return;
       default: this.alu(i, op, form);
     }
@@ -488,7 +504,7 @@ class FuncGen {
     else { sl = `${ilo}`; sh = `${ihi}`; mb = ra; md = d1; }
     const addr = mb >= 0;
     if (op === Op.DIV || op === Op.MOD) {
-      this.emit(`if (${sl} === 0${this.wide ? ` && ${sh} === 0` : ''}) { S.at = ${i}; return ${Exit.Divide}; }`);
+      this.emit(`if (${sl} === 0${this.wide ? ` && ${sh} === 0` : ''}) { at = ${i}; return ${Exit.Divide}; }`);
     }
     let dl = R(dr), dh = H(dr);
     if (addr) { this.ldw(mb, md, i, 'dl', 'dh'); dl = 'dl'; dh = 'dh'; }
@@ -531,7 +547,7 @@ function registersToLocals(src: string, regs: number[]): string {
   const wide = /\bh\[\d+\]/.test(src);
   const body = src.replace(/\br\[(\d+)\]/g, 'R$1').replace(/\bh\[(\d+)\]/g, 'H$1');
   const spills = regs.flatMap((i) => (wide ? [`RF[${i}] = R${i}`, `HF[${i}] = H${i}`] : [`RF[${i}] = R${i}`]));
-  spills.push('S.steps = st');
+  spills.push('CLK[0] = st');
   const loads = regs.map((i) => (wide ? `R${i} = RF[${i}], H${i} = HF[${i}]` : `R${i} = RF[${i}]`)).join(', ');
   // Every exit leaves the loop with its result in `ret`, and one spill follows the loop.
   return body
@@ -540,7 +556,7 @@ function registersToLocals(src: string, regs: number[]): string {
     .replace(/\/\*SPILL\*\//g, spills.join('; ') + ';')
     .replace(/return ([^;]*);/g, '{ ret = $1; break out; }')
     .replace(/throw new Fault\(([^;]*)\);/g, `{ ${spills.join('; ')}; throw new Fault($1); }`)
-    .replace('/*EXIT*/', `${spills.join('; ')}; return ret;`);
+    .replace('/*EXIT*/', `S.at = at; FL[0] = fal; FL[1] = fah; FL[2] = fbl; FL[3] = fbh; ${spills.join('; ')}; return ret;`);
 }
 
 /** The JavaScript body of gasm function [from, to), and its entry slots. */

@@ -66,7 +66,15 @@ export class Machine {
   readonly h = new Int32Array(16);
   pc = 0;
   /** g, as x86 TLS holds it (ARM keeps it in R10 as well). */
-  g = 0;
+  get g(): number { return this.gWord; }
+  set g(v: number) {
+    this.gWord = v;
+    this.gw[0] = v | 0;
+    this.gw[1] = Math.floor(v / TWO32) | 0;
+  }
+  private gWord = 0;
+  /** g's low and high 32 bits, as compiled code loads them (MOVTLS). */
+  readonly gw = new Int32Array(2);
   // Flags: the operands of the last CMP (a - b).
   fal = 0; fah = 0; fbl = 0; fbh = 0;
   steps = 0;

@@ -175,7 +175,8 @@ class FuncGen {
     const starts = [...this.ents].sort((a, b) => a - b);
     const careful: [number, number][] = [];
     this.emit('let o = 0, q = 0, w = 0, x = 0, v = 0, y = 0, dl = 0, dh = 0, SPW = 0, jl = 0, jh = 0, at = 0, e = entry;');
-    this.emit('let fal = FL[0], fah = FL[1], fbl = FL[2], fbh = FL[3], st = CLK[0], lim = CLK[1];');
+    // Steps left in the time slice, an int32 (a slice is at most 2^30 steps).
+    this.emit('let fal = FL[0], fah = FL[1], fbl = FL[2], fbh = FL[3], lim = CLK[1], left = (lim - CLK[0]) | 0, nl = 0;');
     this.emit('/*LOAD*/');
     this.emit('out: for (;;) { sw: switch (e) {');
     starts.forEach((s, k) => {
@@ -183,7 +184,7 @@ class FuncGen {
       this.emit(`case ${s}:`);
       // Count steps at entry points: a time slice ends only there.
       // (Rare exits only assign constants: code V8 has never run must not need type feedback.)
-      this.emit(`if ((w = st + ${end - s}) >= lim) { at = ${s}; return ${Exit.Tick}; } st = w;`);
+      this.emit(`if ((nl = left - ${end - s}) < 0) { at = ${s}; return ${Exit.Tick}; } left = nl;`);
       if (this.touchesStack(s, end)) {
         this.emit(`if (${this.spGuardFails()}) { e = ${this.carefulLabel(s)}; continue; }`);
         this.emit(`SPW = ((${this.R(this.SP)} >>> 0) + ${this.AO - this.ABL}) >> 2;`);
@@ -547,7 +548,7 @@ function registersToLocals(src: string, regs: number[]): string {
   const wide = /\bh\[\d+\]/.test(src);
   const body = src.replace(/\br\[(\d+)\]/g, 'R$1').replace(/\bh\[(\d+)\]/g, 'H$1');
   const spills = regs.flatMap((i) => (wide ? [`RF[${i}] = R${i}`, `HF[${i}] = H${i}`] : [`RF[${i}] = R${i}`]));
-  spills.push('CLK[0] = st');
+  spills.push('CLK[0] = lim - left');
   const loads = regs.map((i) => (wide ? `R${i} = RF[${i}], H${i} = HF[${i}]` : `R${i} = RF[${i}]`)).join(', ');
   // Every exit leaves the loop with its result in `ret`, and one spill follows the loop.
   return body

@@ -78,7 +78,7 @@ export class Machine {
   // Flags: the operands of the last CMP (a - b).
   fal = 0; fah = 0; fbl = 0; fbh = 0;
   steps = 0;
-  /** Instructions between host ticks. */
+  /** Instructions between host ticks (below 2^31: compiled code counts them in an int32). */
   slice = 1 << 20;
 
   constructor(readonly t: Target, readonly mem: Memory, readonly code: Code, readonly host: Host) {

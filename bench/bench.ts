@@ -1,6 +1,6 @@
 // npm run bench: the figures of docs/performance.md, printed in one run.
 //   1. fib(32) in gasm on each target: time and VM instructions per second,
-//      in-process (median of 5) and as a whole `gorun` process (median of 5).
+//      in-process (median of 5) and as a whole `gorun` process (median of 9).
 //   2. recursion 1e6 frames deep: bytes copied in total vs the final stack size.
 //   3. copystack throughput vs a plain typed-array copy of the same size.
 import { spawnSync } from 'node:child_process';
@@ -38,7 +38,7 @@ for (const arch of ARCHES) {
   const steps = runs[0]!.res.stats.steps;
   const proc = median(Array.from({ length: 5 }, () => {
     const t0 = performance.now();
-    spawnSync(process.execPath, [`${root}dist/gorun.js`, `${root}bench/fib.gasm`, '--arch', arch]);
+    spawnSync(process.execPath, [`${root}dist/gorun.cjs`, `${root}bench/fib.gasm`, '--arch', arch]);
     return performance.now() - t0;
   }));
   console.log(`   ${arch.padEnd(6)}  ${ms.toFixed(0).padStart(6)} ms   ${((steps / ms) / 1000).toFixed(0).padStart(4)} M/s   ${proc.toFixed(0).padStart(6)} ms       ${steps}`);

@@ -1,12 +1,14 @@
-// The gorun command as users run it: the esbuild bundle (dist/gorun.js,
+// The gorun command as users run it: the esbuild bundle (dist/gorun.cjs,
 // built by `npm test` before vitest runs). Exit statuses follow CLI.md.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { wrap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Script } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 
-const BIN = new URL('../dist/gorun.js', import.meta.url).pathname;
+const BIN = new URL('../dist/gorun.cjs', import.meta.url).pathname;
 
 function gorun(...args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -25,6 +27,20 @@ const GOOD = 'TEXT main.main()\n    MOV $1, R0\n    RET\n';
 describe('gorun bundle', () => {
   it('exists (npm test builds it first)', () => {
     expect(existsSync(BIN)).toBe(true);
+  });
+
+  it('starts with the code cache the build trained, and this Node.js accepts it', () => {
+    const dist = new URL('../dist/', import.meta.url).pathname;
+    const file = join(dist, 'gorun-main.cjs');
+    const script = new Script(wrap(readFileSync(file, 'utf8')), { filename: file, cachedData: readFileSync(join(dist, 'gorun-main.cache')) });
+    expect(script.cachedDataRejected).toBe(false);
+  });
+
+  it('runs the same without a code cache', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gorun-nocache-'));
+    for (const f of ['gorun.cjs', 'gorun-main.cjs']) copyFileSync(new URL(`../dist/${f}`, import.meta.url).pathname, join(dir, f));
+    const r = spawnSync(process.execPath, [join(dir, 'gorun.cjs'), tmpFile('p.gasm', 'TEXT main.main()\n    PRINTLN $42\n    RET\n')], { encoding: 'utf8' });
+    expect([r.status, r.stderr]).toEqual([0, '42\n']);
   });
 
   it('--help lists the commands and exits 0', () => {

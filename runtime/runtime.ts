@@ -103,6 +103,7 @@ export class Runtime implements Host {
     this.malloc = new Malloc(this);
     for (const f of img.funcs) this.funcByName.set(f.name, f);
     this.machine = new Machine(this.t, this.mem, predecode(img), this);
+    this.machine.gBytes = G.words * this.W;
     this.deadline = opts.timeoutMs ? Date.now() + opts.timeoutMs : Infinity;
   }
 

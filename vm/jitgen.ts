@@ -146,6 +146,8 @@ class FuncGen {
   private readonly AO: number;
   /** Inside a guarded block: SP moved by `delta` bytes since the guard (null: not guarded, or SP no longer known). */
   private delta: number | null = null;
+  /** The register MOVTLS loaded g into, while it still holds g in this block (-1: none). */
+  private gReg = -1;
   /** Slots of this function's calls to itself (where its returns are likely to land). */
   private readonly retSites: number[] = [];
 
@@ -174,7 +176,7 @@ class FuncGen {
   generate(): { src: string; ents: Set<number> } {
     const starts = [...this.ents].sort((a, b) => a - b);
     const careful: [number, number][] = [];
-    this.emit('let o = 0, q = 0, w = 0, x = 0, v = 0, y = 0, dl = 0, dh = 0, SPW = 0, jl = 0, jh = 0, at = 0, e = entry;');
+    this.emit('let o = 0, q = 0, w = 0, x = 0, v = 0, y = 0, dl = 0, dh = 0, SPW = 0, GI = 0, jl = 0, jh = 0, at = 0, e = entry;');
     // Steps left in the time slice, an int32 (a slice is at most 2^30 steps).
     this.emit('let fal = FL[0], fah = FL[1], fbl = FL[2], fbh = FL[3], lim = CLK[1], left = (lim - CLK[0]) | 0, nl = 0;');
     this.emit('/*LOAD*/');
@@ -208,8 +210,12 @@ class FuncGen {
     return { src: this.out.join('\n'), ents: this.ents };
   }
 
-  /** The case label of a block's careful copy (beyond every slot). */
-  private carefulLabel(s: number): number { return this.code.n + 1 + s; }
+  /**
+   * The case label of a block's careful copy: just past the function's slots, which
+   * no entry of this function uses, so the labels stay dense (V8 then compiles the
+   * switch to a jump table, not a search).
+   */
+  private carefulLabel(s: number): number { return this.to + (s - this.from); }
 
   /** Does any instruction of [s, end) address memory from SP, or move SP? */
   private touchesStack(s: number, end: number): boolean {
@@ -232,6 +238,7 @@ class FuncGen {
 
   /** Emit the instructions [s, end); a careful copy jumps to the next block instead of falling through. */
   private block(s: number, end: number, careful: boolean): void {
+    this.gReg = -1;
     let flows = true;
     for (let i = s; i < end; i++) flows = this.instr(i);
     if (!flows) return;
@@ -278,9 +285,26 @@ class FuncGen {
       if (this.wide) this.emit(`${hi} = I32[SPW + ${k / 4 + 1}];`);
       return;
     }
+    const gTest = this.holdsG(b, d);
+    if (gTest) {
+      this.emit(`if (${gTest}) { ${lo} = I32[GI + ${d / 4}];${this.wide ? ` ${hi} = I32[GI + ${d / 4 + 1}];` : ''} } else {`);
+    }
     this.emit(`q = ${this.boff(b, d, this.W, false, slot)};`);
     this.emit(`${lo} = (q & 3) === 0 ? I32[q >>> 2] : DV.getInt32(q, true);`);
     if (this.wide) this.emit(`${hi} = (q & 3) === 0 ? I32[(q >>> 2) + 1] : DV.getInt32(q + 4, true);`);
+    if (gTest) this.emit('}');
+  }
+
+  /**
+   * For a word load at d(b) within g's structure: the test that b holds g and g
+   * lies whole in the arena (then GI indexes it), or null. On x86 b holds g after
+   * MOVTLS in this block; ARM keeps g in its g register, compared with g itself.
+   */
+  private holdsG(b: number, d: number): string | null {
+    if (d < 0 || d % 4 !== 0 || d + this.W > this.m.gBytes) return null;
+    if (b === this.gReg) return 'GI >= 0';
+    if (this.arm && b === this.m.t.g) return `${this.R(b)} === GW[0] && (GI = GW[2]) >= 0`;
+    return null;
   }
 
   /** Store lo (and hi) as the word at d(b). */
@@ -367,7 +391,9 @@ class FuncGen {
       this.emit(`if (${this.condJs(c)}) {`);
     }
     const deltaBefore = this.delta;
+    if (destReg(code, i) === this.gReg) this.gReg = -1;
     this.op(i, row.op, row.form);
+    if (row.op === Op.MOVTLS) this.gReg = conditional ? -1 : code.ra[i]!;
     if (conditional) { this.emit('}'); this.delta = deltaBefore; }
     if (this.delta !== null && this.writesSP(i) && !this.tracksSP(row.op, row.form, i)) this.delta = null;
     return conditional || !endsFlow(row.op);
@@ -453,7 +479,10 @@ class FuncGen {
         this.addReg(SP, SP, W);
         this.emit(this.gotoAddr('x', wide ? 'v' : null, i, true));
         return;
-      case Op.MOVTLS: this.emit(`${R(ra)} = GW[0];`); this.setHi(ra, 'GW[1]'); return;
+      case Op.MOVTLS:
+        this.emit(`${R(ra)} = GW[0]; GI = GW[2];`);
+        this.setHi(ra, 'GW[1]');
+        return;
       case Op.PUSHFRAME:
         this.stw(rb, d1, i, R(ra), H(ra));
         this.addReg(rb, rb, d1);

@@ -71,10 +71,19 @@ export class Machine {
     this.gWord = v;
     this.gw[0] = v | 0;
     this.gw[1] = Math.floor(v / TWO32) | 0;
+    const mem = this.mem, o = v - mem.arenaBase;
+    const whole = o >= 0 && o + this.gBytes <= mem.arenaSize && o % 4 === 0 && mem.arenaOff + o + this.gBytes < 2 ** 31;
+    this.gw[2] = whole ? (mem.arenaOff + o) / 4 : -1;
   }
   private gWord = 0;
-  /** g's low and high 32 bits, as compiled code loads them (MOVTLS). */
-  readonly gw = new Int32Array(2);
+  /**
+   * As compiled code reads g: its low and high 32 bits (MOVTLS), and the Int32
+   * index of its first word in memory when the gBytes at g are all in the arena
+   * (else -1): the prologue then loads g.stackguard0 without an address check.
+   */
+  readonly gw = new Int32Array(3);
+  /** Size of the runtime's g structure (set by the runtime before it sets g). */
+  gBytes = 0;
   // Flags: the operands of the last CMP (a - b).
   fal = 0; fah = 0; fbl = 0; fbh = 0;
   steps = 0;

@@ -3,9 +3,14 @@
 //      in-process (median of 5) and as a whole `gorun` process (median of 9).
 //   2. recursion 1e6 frames deep: bytes copied in total vs the final stack size.
 //   3. copystack throughput vs a plain typed-array copy of the same size.
+//   4. the targets: fib(32) against Go's build of the same program
+//      (bench/fixtures/fib/main.go), when go (and qemu-arm) are installed:
+//      within 20x of native Go on amd64, within 2x of Go's ARM build under
+//      qemu-user on arm. Exit status 1 when a target is not met.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { compile } from '../compiler/compile.js';
 import { ARCHES, type Arch } from '../isa/target.js';
 import { runImage } from '../runtime/run.js';
@@ -29,6 +34,17 @@ function runQuiet(file: string, arch: Arch) {
 
 console.log(`gorun bench — ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${cpus()[0]?.model ?? '?'} x${cpus().length}\n`);
 
+/** Median wall time (ms) of 9 runs of a command, process start-up included. */
+function wallMs(cmd: string, args: string[]): number {
+  return median(Array.from({ length: 9 }, () => {
+    const t0 = performance.now();
+    const r = spawnSync(cmd, args);
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: exit ${r.status}`);
+    return performance.now() - t0;
+  }));
+}
+
+const whole = new Map<Arch, number>();
 console.log('1. fib(32) (bench/fib.gasm)');
 console.log('   arch    in-process   instr/s     whole process   VM instructions');
 for (const arch of ARCHES) {
@@ -36,11 +52,8 @@ for (const arch of ARCHES) {
   if (runs[0]!.out !== '2178309\n') throw new Error(`fib on ${arch} printed ${JSON.stringify(runs[0]!.out)}`);
   const ms = median(runs.map((r) => r.ms));
   const steps = runs[0]!.res.stats.steps;
-  const proc = median(Array.from({ length: 5 }, () => {
-    const t0 = performance.now();
-    spawnSync(process.execPath, [`${root}dist/gorun.cjs`, `${root}bench/fib.gasm`, '--arch', arch]);
-    return performance.now() - t0;
-  }));
+  const proc = wallMs(process.execPath, [`${root}dist/gorun.cjs`, `${root}bench/fib.gasm`, '--arch', arch]);
+  whole.set(arch, proc);
   console.log(`   ${arch.padEnd(6)}  ${ms.toFixed(0).padStart(6)} ms   ${((steps / ms) / 1000).toFixed(0).padStart(4)} M/s   ${proc.toFixed(0).padStart(6)} ms       ${steps}`);
 }
 
@@ -63,4 +76,40 @@ for (const arch of ARCHES) {
   const plain = performance.now() - t0;
   console.log(`   ${arch.padEnd(6)}  copystack ${mb(s.bytesCopied)} in ${s.copyMs.toFixed(1)} ms = ${(s.bytesCopied / (1 << 20) / (s.copyMs / 1000)).toFixed(0)} MiB/s`
     + `   plain copy of the same sizes: ${plain.toFixed(1)} ms = ${(s.bytesCopied / (1 << 20) / (plain / 1000)).toFixed(0)} MiB/s   (copystack walks and adjusts every frame)`);
+}
+
+console.log('\n4. targets: fib(32) as a whole process against Go (bench/fixtures/fib/main.go)');
+const goRef = goReference();
+if (typeof goRef === 'string') {
+  console.log(`   not checked: ${goRef}`);
+} else {
+  let missed = 0;
+  const targets: [Arch, string, number][] = [['amd64', 'native', 20], ['arm', 'under qemu-arm', 2]];
+  for (const [arch, how, limit] of targets) {
+    const go = goRef.get(arch);
+    if (go === undefined) { console.log(`   ${arch.padEnd(6)}  not checked: no ${arch} reference (qemu-arm missing?)`); continue; }
+    const ratio = whole.get(arch)! / go;
+    const met = ratio <= limit;
+    if (!met) missed++;
+    console.log(`   ${arch.padEnd(6)}  gorun ${whole.get(arch)!.toFixed(0)} ms / Go ${how} ${go.toFixed(0)} ms = ${ratio.toFixed(2)}x   target within ${limit}x: ${met ? 'met' : 'NOT met'}`);
+  }
+  if (missed > 0) process.exitCode = 1;
+}
+
+/** Go's fib(32), built with the installed go for amd64 (run natively) and arm (run under qemu-arm): median ms. */
+function goReference(): Map<Arch, number> | string {
+  if (spawnSync('go', ['version']).status !== 0) return 'go is not installed (Debian: apt-get install golang-go qemu-user)';
+  const dir = mkdtempSync(join(tmpdir(), 'gorun-bench-'));
+  copyFileSync(`${root}bench/fixtures/fib/main.go`, join(dir, 'main.go'));
+  writeFileSync(join(dir, 'go.mod'), 'module fib\n\ngo 1.19\n');
+  const ref = new Map<Arch, number>();
+  const hasQemu = spawnSync('qemu-arm', ['--version']).status === 0;
+  for (const arch of ['amd64', 'arm'] as const) {
+    if (arch === 'arm' && !hasQemu) continue;
+    const bin = join(dir, `fib_${arch}`);
+    const b = spawnSync('go', ['build', '-o', bin, '.'], { cwd: dir, env: { ...process.env, CGO_ENABLED: '0', GOOS: 'linux', GOARCH: arch } });
+    if (b.status !== 0) return `go build for ${arch} failed: ${b.stderr.toString().trim()}`;
+    ref.set(arch, arch === 'arm' ? wallMs('qemu-arm', [bin]) : wallMs(bin, []));
+  }
+  return ref;
 }

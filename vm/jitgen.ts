@@ -177,7 +177,7 @@ class FuncGen {
     const starts = [...this.ents].sort((a, b) => a - b);
     const careful: [number, number][] = [];
     this.emit('let o = 0, q = 0, w = 0, x = 0, v = 0, y = 0, dl = 0, dh = 0, SPW = 0, GI = 0, jl = 0, jh = 0, at = 0, e = entry;');
-    // Steps left in the time slice, an int32 (a slice is at most 2^30 steps).
+    // Steps left in the time slice, an int32 (a slice is below 2^31 steps).
     this.emit('let fal = FL[0], fah = FL[1], fbl = FL[2], fbh = FL[3], lim = CLK[1], left = (lim - CLK[0]) | 0, nl = 0;');
     this.emit('/*LOAD*/');
     this.emit('out: for (;;) { sw: switch (e) {');
@@ -553,6 +553,7 @@ class FuncGen {
       this.emit(`S.alu64(${op}, ${sl}, ${sh}, ${dl}, ${dh}); ${dl} = S.m.ul; ${dh} = S.m.uh;`);
     }
     if (addr) this.stw(mb, md, i, 'dl', 'dh');
+    else if (dr === this.SP) this.delta = null;
   }
 }
 

@@ -13,7 +13,7 @@ import { Exit, generate, SP_MARGIN } from './jitgen.js';
 
 type Compiled = (entry: number) => number;
 
-/** Shared state the generated code reads and writes (one object: monomorphic property access). */
+/** State the generated code shares with the dispatcher: the clock and flags (typed arrays), and the slot it stopped at. */
 export class JitState {
   /** [steps, the step count that ends the time slice]. (Typed arrays: compiled code's stores never change an object's shape.) */
   readonly clock = new Float64Array(2);

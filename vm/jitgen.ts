@@ -17,10 +17,8 @@
 // runtime can never tell apart: both fault at the same instruction with the
 // same state.
 import { Cond, Op, OPS } from '../isa/ops.js';
-import type { Machine } from './machine.js';
+import { TWO32, type Machine } from './machine.js';
 import { NOT_AN_INSTRUCTION, type Code } from './predecode.js';
-
-const TWO32 = 4294967296;
 
 /** How far (bytes) SP-relative accesses of a guarded block may reach from SP at the guard. */
 export const SP_MARGIN = 1 << 16;

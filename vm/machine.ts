@@ -56,7 +56,8 @@ OPS.forEach((row, i) => {
   if (row.op >= Op.ADD && row.op <= Op.MOD) { ALU_OP[i] = row.op; ALU_FORM[i] = FORMS.indexOf(row.form); }
 });
 
-const TWO32 = 4294967296;
+/** 2^32: a 64-bit word is (high word) * TWO32 + (low word, unsigned). */
+export const TWO32 = 4294967296;
 
 export class Machine {
   readonly wide: boolean;

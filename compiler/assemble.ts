@@ -5,7 +5,7 @@ import type { Inst, Operand } from '../isa/inst.js';
 import { BASE_SB, Op, OPS } from '../isa/ops.js';
 import type { Target } from '../isa/target.js';
 import type { PCTable } from './image.js';
-import type { PArg, Prog } from './prog.js';
+import type { PArg, Prog } from './proglist.js';
 
 export interface Sized {
   readonly progs: readonly Prog[];

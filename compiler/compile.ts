@@ -4,11 +4,12 @@ import type { TextDecl } from './ast.js';
 import { Diagnostics, sortDiagnostics, type Diagnostic } from './diag.js';
 import { finishFunc, layoutFrame } from './frame.js';
 import type { Image } from './image.js';
-import { link, Rodata, runtimeStub, stubFrame, type LinkFunc } from './link.js';
-import { FuncLowerer, type LoweredFunc } from './lower.js';
+import { link, Rodata, type LinkFunc } from './link.js';
+import { FuncLowerer } from './lower.js';
+import type { LoweredFunc } from './lowerctx.js';
 import { parse } from './parser.js';
-import { ProgramInfo } from './program.js';
-import { RUNTIME_FUNCS, runtimeFuncId } from './runtimefuncs.js';
+import { runtimeLinkFuncs } from './runtimestubs.js';
+import { ProgramInfo } from './symbols.js';
 import { stackCheck, type CheckFunc } from './stkcheck.js';
 
 export interface CompileResult {
@@ -18,11 +19,17 @@ export interface CompileResult {
   readonly linkReport: string;
 }
 
-export function compile(source: string, file: string, arch: Arch): CompileResult {
+export interface CompileOptions {
+  /** Make the runtime's test-only functions (abi/funcs.ts) callable: for the runtime's own tests. */
+  readonly testFuncs?: boolean;
+}
+
+export function compile(source: string, file: string, arch: Arch, opts: CompileOptions = {}): CompileResult {
   const t = targetOf(arch);
   const diags = new Diagnostics();
   const prog = parse(source, diags);
-  const info = new ProgramInfo(t, prog, diags);
+  const testFuncs = opts.testFuncs ?? false;
+  const info = new ProgramInfo(t, prog, diags, testFuncs);
   const main = prog.decls.find((d): d is TextDecl => d.k === 'text' && d.name === 'main.main');
   if (!main) diags.error({ line: 1, col: 1 }, 'function main.main is undeclared');
   else if (main.params.length > 0 || main.results.length > 0) diags.error(main.pos, 'func main.main must have no arguments and no return values');
@@ -42,9 +49,7 @@ export function compile(source: string, file: string, arch: Arch): CompileResult
     const { progs, labels } = finishFunc(t, lf, fr, lf.decl.pos.line);
     return { name: lf.name, progs, labels, frame: fr, lowered: lf, sig: lf.sig, hostId: -1, line: lf.decl.pos.line };
   });
-  for (const r of RUNTIME_FUNCS) {
-    linkFuncs.push({ name: r.name, progs: runtimeStub(t, r.name), labels: [], frame: stubFrame(t), lowered: null, sig: info.funcs.get(r.name)!, hostId: runtimeFuncId(r.name), line: 0 });
-  }
+  linkFuncs.push(...runtimeLinkFuncs(t, info, ro, diags, testFuncs));
   if (diags.count > 0) return { image: null, diagnostics: sortDiagnostics(diags.list), linkReport: '' };
 
   const checkFuncs = new Map<string, CheckFunc>(linkFuncs.map((f) => [f.name, { name: f.name, nosplit: f.frame.nosplit, locals: f.frame.frame, progs: f.progs }]));

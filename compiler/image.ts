@@ -1,7 +1,7 @@
 // The compiler's output: plain data the VM loads and the runtime reads.
 // Nothing here runs; the runtime's own state lives in VM memory.
 import type { Arch } from '../isa/target.js';
-import type { SplitKind } from './frame.js';
+import type { SplitKind } from './prologue.js';
 
 /** A pc-value table: value[i] holds from pc[i] (offset from the function entry) up to pc[i+1]. */
 export interface PCTable {
@@ -35,7 +35,7 @@ export interface FuncInfo {
   readonly localsSize: number;
   readonly nosplit: boolean;
   readonly autoNosplit: boolean;
-  readonly split: SplitKind;
+  readonly split: SplitKind | null;
   readonly needsCtxt: boolean;
   readonly leaf: boolean;
   /** Stack maps: one flag per word of args+results, and per word of the locals region. */
@@ -69,8 +69,6 @@ export interface Image {
   /** Sorted by entry. */
   readonly funcs: readonly FuncInfo[];
   readonly symbols: ReadonlyMap<string, SymbolInfo>;
-  /** Type descriptor address -> type name, for printing. */
-  readonly typeNames: ReadonlyMap<number, string>;
 }
 
 /** The function containing pc, by binary search; null outside text. */

@@ -1,16 +1,15 @@
 // The linker: lays out text, read-only data and globals at addresses that
 // look like the target's, resolves symbols, encodes, and builds the tables
 // (function table, pcsp, pcln, stack maps) that traceback and copystack read.
-import { Cond, Op } from '../isa/ops.js';
+import { KIND, TypeDesc, typeDescSize } from '../abi/type.js';
 import type { Target } from '../isa/target.js';
 import { encodeFunc, sizeFunc, type Sized } from './assemble.js';
 import type { FrameLayout } from './frame.js';
 import type { FuncInfo, Image, SymbolInfo } from './image.js';
-import type { LoweredFunc } from './lower.js';
-import { I, R, rowFor, type Prog } from './prog.js';
-import type { FuncSig, ProgramInfo } from './program.js';
-import { runtimeFuncId } from './runtimefuncs.js';
-import { wordsOf, type Kind, type Type } from './types.js';
+import type { LoweredFunc } from './lowerctx.js';
+import type { Prog } from './proglist.js';
+import type { FuncSig, ProgramInfo } from './symbols.js';
+import { wordsOf, type Type } from './types.js';
 
 /** Load addresses per target (the ELF text start Go's linkers use on linux). */
 export const TEXT_BASE: Record<string, number> = { amd64: 0x401000, '386': 0x8049000, arm: 0x11000 };
@@ -26,11 +25,6 @@ export interface LinkFunc {
   readonly hostId: number;
   readonly line: number;
 }
-
-const KIND_CODE: Record<Kind, number> = {
-  int: 1, uint: 2, uintptr: 3, byte: 4, bool: 5, string: 6, any: 7, error: 8,
-  ptr: 9, func: 10, chan: 11, array: 12, closure: 13, struct: 14,
-};
 
 type RoItem =
   | { k: 'bytes'; name: string; bytes: Uint8Array }
@@ -55,7 +49,7 @@ export class Rodata {
   }
 
   strSym(bytes: Uint8Array): string {
-    const key = 's:' + Buffer.from(bytes).toString('hex');
+    const key = 's:' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
     return this.once(key, () => ({ k: 'bytes', name: `go.string.${this.items.length}`, bytes }));
   }
 
@@ -81,25 +75,8 @@ function itemSize(t: Target, it: RoItem): number {
     case 'bytes': return Math.max(it.bytes.length, 1);
     case 'strhdr': return 2 * W;
     case 'funcval': return W;
-    case 'type': return 6 * W + Math.ceil(Math.ceil(it.type.ptrs.length / 8) / W) * W;
+    case 'type': return typeDescSize(W, it.type.ptrs.length);
   }
-}
-
-/** Stub for a runtime function: HOSTCALL n, then return (NOSPLIT, frameless). */
-export function runtimeStub(t: Target, name: string): Prog[] {
-  const id = runtimeFuncId(name);
-  const p = (op: Op, args: ReturnType<typeof I>[], spadj = 0, virtual = false): Prog => {
-    return { id: rowFor(op, args), cond: Cond.AL, args, line: 0, spadj, virtual };
-  };
-  if (t.family === 'arm') return [p(Op.HOSTCALL, [I(id)]), p(Op.JMP, [R(t.lr)])];
-  return [p(Op.NOP, [], -t.ptrSize, true), p(Op.NOP, [], t.ptrSize, true), p(Op.HOSTCALL, [I(id)]), p(Op.RET, [])];
-}
-
-export function stubFrame(t: Target): FrameLayout {
-  return {
-    frame: 0, spDelta: 0, argBase: t.family === 'arm' ? 4 : t.ptrSize, localsBase: 0, outBase: 0,
-    nosplit: true, autoNosplit: false, split: null, needsCtxt: false, leaf: true,
-  };
 }
 
 export function link(t: Target, file: string, info: ProgramInfo, ro: Rodata, funcs: readonly LinkFunc[]): Image {
@@ -155,7 +132,6 @@ export function link(t: Target, file: string, info: ProgramInfo, ro: Rodata, fun
   const rodata = new Uint8Array(Math.max(ro0 - rodataBase, 0));
   const rv = new DataView(rodata.buffer);
   const putWord = (dv: DataView, off: number, v: number) => (W === 8 ? dv.setBigUint64(off, BigInt(v), true) : dv.setUint32(off, v >>> 0, true));
-  const typeNames = new Map<number, string>();
   ro.items.forEach((it, i) => {
     const off = roAddr[i]! - rodataBase;
     switch (it.k) {
@@ -163,11 +139,14 @@ export function link(t: Target, file: string, info: ProgramInfo, ro: Rodata, fun
       case 'strhdr': putWord(rv, off, sym(it.str)); putWord(rv, off + W, it.len); break;
       case 'funcval': putWord(rv, off, sym(it.fn)); break;
       case 'type': {
-        typeNames.set(roAddr[i]!, it.type.name);
-        const nameLen = new TextEncoder().encode(it.type.name).length;
-        [it.type.size, KIND_CODE[it.type.kind], it.elem ? sym(it.elem) : 0, sym(it.nameStr), nameLen, it.type.ptrs.length]
-          .forEach((v, w) => putWord(rv, off + w * W, v));
-        it.type.ptrs.forEach((p, w) => { if (p) rodata[off + 6 * W + (w >> 3)]! |= 1 << (w & 7); });
+        const word = (field: number, v: number) => putWord(rv, off + field * W, v);
+        word(TypeDesc.size, it.type.size);
+        word(TypeDesc.kind, KIND[it.type.kind]);
+        word(TypeDesc.elem, it.elem ? sym(it.elem) : 0);
+        word(TypeDesc.name, sym(it.nameStr));
+        word(TypeDesc.nameLen, new TextEncoder().encode(it.type.name).length);
+        word(TypeDesc.ptrWords, it.type.ptrs.length);
+        it.type.ptrs.forEach((p, w) => { if (p) rodata[off + TypeDesc.bitmap * W + (w >> 3)]! |= 1 << (w & 7); });
         break;
       }
     }
@@ -185,7 +164,7 @@ export function link(t: Target, file: string, info: ProgramInfo, ro: Rodata, fun
     else if (W === 8) dv.setBigUint64(off, BigInt.asUintN(64, info.initValue(g.decl)), true);
     else dv.setUint32(off, Number(BigInt.asUintN(32, info.initValue(g.decl))), true);
   });
-  return { arch: t.arch, file, textBase, text, rodataBase, rodata, dataBase, data, funcs: fis, symbols, typeNames };
+  return { arch: t.arch, file, textBase, text, rodataBase, rodata, dataBase, data, funcs: fis, symbols };
 }
 
 function funcInfo(t: Target, f: LinkFunc, entry: number, size: number, pcsp: FuncInfo['pcsp'], pcln: FuncInfo['pcln'], deferReturnPC: number): FuncInfo {

@@ -1,11 +1,11 @@
 // `gorun disasm`: an objdump-style listing decoded back from the image's
 // code bytes (so it shows what the VM will execute), with each function's
 // frame, argument size and stack maps.
+import { RUNTIME_FUNCS } from '../abi/funcs.js';
 import { decode } from '../isa/decode.js';
 import { render, type Symbolizer } from '../isa/render.js';
 import { targetOf } from '../isa/target.js';
 import { pcValue, type FuncInfo, type Image } from './image.js';
-import { RUNTIME_FUNCS } from './runtimefuncs.js';
 
 export function symbolizer(img: Image): Symbolizer {
   const byAddr = new Map<number, string>();

@@ -6,44 +6,12 @@ import type { Target } from '../isa/target.js';
 import type { Instr, Operand, TextDecl } from './ast.js';
 import type { Diagnostics, Pos } from './diag.js';
 import { looksLikeRegister } from './parser.js';
-import { I, L, R, SYM, ProgList, type PArg } from './prog.js';
-import type { FuncSig, ProgramInfo, Slot } from './program.js';
+import { I, L, R, SYM, ProgList, type PArg } from './proglist.js';
+import type { FuncSig, ProgramInfo, Slot } from './symbols.js';
 import { lowerPseudo, PSEUDO } from './pseudo.js';
 import { ConstError, evalConst, fitsWord, isByteLike, sameType, wordsOf, type Type } from './types.js';
 import { AlreadyReported, LowerError, Mover, locAt, type Loc, type Val } from './values.js';
-
-export interface LocalSlot extends Slot {
-  readonly hidden: boolean;
-}
-
-/** Data the function needs in read-only memory, named by the linker. */
-export interface DataNeeds {
-  strSym(bytes: Uint8Array): string;
-  strHdrSym(bytes: Uint8Array): string;
-  funcvalSym(fn: string): string;
-  typeSym(t: Type): string;
-}
-
-export interface LoweredFunc {
-  readonly name: string;
-  readonly decl: TextDecl;
-  readonly sig: FuncSig;
-  readonly pl: ProgList;
-  readonly locals: LocalSlot[];
-  localsSize: number;
-  outSize: number;
-  /** Direct calls and whether any call is indirect (for leaf detection and the nosplit check). */
-  readonly calls: Set<string>;
-  hasCall: boolean;
-  usesDefer: boolean;
-  /** Label of the compiler-made exit path (deferreturn, then return). */
-  exitLabel: number;
-  /** Prog indexes of RETs (expanded to epilogues later). */
-  readonly rets: number[];
-  ctxtOff: number;
-  /** Synthesized functions (DEFER PRINT wrappers) to compile too. */
-  readonly extra: TextDecl[];
-}
+import type { DataNeeds, LoweredFunc, LowerCtx } from './lowerctx.js';
 
 /** ARM's intra-procedure scratch register (IP), free besides R11 (REGTMP). */
 const ARM_IP = 12;
@@ -58,7 +26,7 @@ const ALU_OPS: Record<string, Op> = {
   SHL: Op.SHL, SHR: Op.SHR, SAR: Op.SAR, DIV: Op.DIV, MOD: Op.MOD,
 };
 
-export class FuncLowerer {
+export class FuncLowerer implements LowerCtx {
   readonly t: Target;
   readonly W: number;
   readonly pl = new ProgList();
@@ -600,11 +568,10 @@ export class FuncLowerer {
   emitIndirectCall(fv: Val, pos: Pos, frame: number) {
     const t = this.t;
     this.mv.load(fv, t.ctxt, pos);
-    const callReg = t.arch === '386' ? 3 /* BX */ : t.tmp;
-    this.pl.emit(Op.MOV, [{ k: 'm', base: t.ctxt, disp: 0 }, R(callReg)]);
+    this.pl.emit(Op.MOV, [{ k: 'm', base: t.ctxt, disp: 0 }, R(t.call)]);
     this.out.hasCall = true;
     this.out.calls.add('');
-    this.pl.emit(Op.CALL, [R(callReg), I(frame)]);
+    this.pl.emit(Op.CALL, [R(t.call), I(frame)]);
   }
 
   newDeferWrapName(): string {

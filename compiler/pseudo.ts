@@ -3,8 +3,8 @@
 // gopanic; channel operations -> chansend1/chanrecv1 …).
 import { Cond, Op } from '../isa/ops.js';
 import type { Instr, Operand, Param, TextDecl, TypeExpr } from './ast.js';
-import type { FuncLowerer } from './lower.js';
-import { I, L, R } from './prog.js';
+import type { LowerCtx } from './lowerctx.js';
+import { I, L, R } from './proglist.js';
 import { basicType, closureOf, isByteLike, wordsOf, type Type } from './types.js';
 import { AlreadyReported, LowerError, type Loc, type Val } from './values.js';
 
@@ -13,7 +13,7 @@ export const PSEUDO = new Set([
   'CLOSURE', 'MAKECHAN', 'SEND', 'RECV', 'CLOSE',
 ]);
 
-export function lowerPseudo(fl: FuncLowerer, ins: Instr): void {
+export function lowerPseudo(fl: LowerCtx, ins: Instr): void {
   switch (ins.mnem) {
     case 'PRINT': case 'PRINTLN': return print(fl, ins, ins.mnem === 'PRINTLN');
     case 'DEFER': return deferOrGo(fl, ins, 'runtime.deferproc');
@@ -35,7 +35,7 @@ export function lowerPseudo(fl: FuncLowerer, ins: Instr): void {
 const OUT = (off: number): Loc => ({ base: 'frame', region: 'out', off });
 
 /** Call a runtime function with already-resolved argument values. */
-function rtcall(fl: FuncLowerer, name: string, vals: Val[], ops: Operand[], results: Operand[] = [], pos = ops[0]?.pos) {
+function rtcall(fl: LowerCtx, name: string, vals: Val[], ops: Operand[], results: Operand[] = [], pos = ops[0]?.pos) {
   const f = fl.info.funcs.get(name)!;
   fl.stageArgs(f, vals, ops, 0, pos);
   fl.callSym(name);
@@ -51,7 +51,7 @@ function resultsArity(ins: Instr, min: number, max: number) {
 // ---- print
 
 /** Which runtime print function prints this operand, and the type it passes. */
-function printer(fl: FuncLowerer, o: Operand, v: Val): [string, string] {
+function printer(fl: LowerCtx, o: Operand, v: Val): [string, string] {
   if (o.k === 'str') return ['runtime.printstring', 'string'];
   if (o.k === 'bool') return ['runtime.printbool', 'bool'];
   if (v.k === 'reg' || v.k === 'imm' || (v.k === 'loc' && !v.type)) return ['runtime.printint', 'int'];
@@ -70,7 +70,7 @@ function printer(fl: FuncLowerer, o: Operand, v: Val): [string, string] {
   throw new LowerError(o.pos, 'cannot print this operand');
 }
 
-function print(fl: FuncLowerer, ins: Instr, ln: boolean) {
+function print(fl: LowerCtx, ins: Instr, ln: boolean) {
   if (ins.results.length > 0) throw new LowerError(ins.pos, `${ins.mnem} has no results`);
   // Registers do not survive the calls below: evaluate register-based operands into temporaries first.
   const vals = ins.operands.map((o) => {
@@ -101,7 +101,7 @@ function print(fl: FuncLowerer, ins: Instr, ln: boolean) {
 
 // ---- defer and go
 
-function deferOrGo(fl: FuncLowerer, ins: Instr, rt: 'runtime.deferproc' | 'runtime.newproc') {
+function deferOrGo(fl: LowerCtx, ins: Instr, rt: 'runtime.deferproc' | 'runtime.newproc') {
   const W = fl.W;
   if (ins.results.length > 0) throw new LowerError(ins.pos, `${ins.mnem} has no results`);
   if (ins.deferPrint) {
@@ -145,7 +145,7 @@ function deferOrGo(fl: FuncLowerer, ins: Instr, rt: 'runtime.deferproc' | 'runti
 }
 
 /** `DEFER PRINT a, b`: a compiler-made function that prints its arguments (as Go wraps `defer println(…)`). */
-function deferPrintWrapper(fl: FuncLowerer, ins: Instr): string {
+function deferPrintWrapper(fl: LowerCtx, ins: Instr): string {
   const name = fl.newDeferWrapName();
   const params: Param[] = ins.operands.map((o, i) => {
     const v = fl.val(o);
@@ -174,7 +174,7 @@ function typeExprOf(t: Type, o: Operand): TypeExpr {
 
 // ---- panic and recover
 
-function panic(fl: FuncLowerer, ins: Instr) {
+function panic(fl: LowerCtx, ins: Instr) {
   fl.arity(ins, 1, 'value');
   const W = fl.W;
   const o = ins.operands[0]!;
@@ -205,7 +205,7 @@ function panic(fl: FuncLowerer, ins: Instr) {
   fl.callSym('runtime.gopanic');
 }
 
-function recover(fl: FuncLowerer, ins: Instr) {
+function recover(fl: LowerCtx, ins: Instr) {
   fl.arity(ins, 0, '');
   resultsArity(ins, 1, 1);
   const d = ins.results[0]!;
@@ -217,7 +217,7 @@ function recover(fl: FuncLowerer, ins: Instr) {
 
 // ---- interfaces and strings
 
-function anySlot(fl: FuncLowerer, o: Operand, what: string): Val & { k: 'loc' } {
+function anySlot(fl: LowerCtx, o: Operand, what: string): Val & { k: 'loc' } {
   const v = fl.val(o);
   if (v.k !== 'loc' || !v.type || !v.whole || (v.type.kind !== 'any' && v.type.kind !== 'error')) {
     throw new LowerError(o.pos, `${what} needs an any or error slot`);
@@ -225,7 +225,7 @@ function anySlot(fl: FuncLowerer, o: Operand, what: string): Val & { k: 'loc' } 
   return v;
 }
 
-function unbox(fl: FuncLowerer, ins: Instr) {
+function unbox(fl: LowerCtx, ins: Instr) {
   fl.arity(ins, 2, 'slot, int|string|error');
   resultsArity(ins, 1, 1);
   const e = anySlot(fl, ins.operands[0]!, 'UNBOX');
@@ -236,21 +236,21 @@ function unbox(fl: FuncLowerer, ins: Instr) {
   rtcall(fl, fn, [e], [ins.operands[0]!], ins.results, ins.pos);
 }
 
-function stringVal(fl: FuncLowerer, o: Operand): Val {
+function stringVal(fl: LowerCtx, o: Operand): Val {
   const v = fl.val(o);
   if (v.k === 'str') return v;
   if (v.k === 'loc' && v.whole && v.type?.kind === 'string') return v;
   throw new LowerError(o.pos, 'CONCAT takes string constants or string slots');
 }
 
-function concat(fl: FuncLowerer, ins: Instr) {
+function concat(fl: LowerCtx, ins: Instr) {
   fl.arity(ins, 2, 'a, b');
   resultsArity(ins, 1, 1);
   const [a, b] = ins.operands as [Operand, Operand];
   rtcall(fl, 'runtime.concatstring2', [stringVal(fl, a), stringVal(fl, b)], [a, b], ins.results, ins.pos);
 }
 
-function isnil(fl: FuncLowerer, ins: Instr) {
+function isnil(fl: LowerCtx, ins: Instr) {
   fl.arity(ins, 1, 'slot');
   resultsArity(ins, 1, 1);
   const e = anySlot(fl, ins.operands[0]!, 'ISNIL');
@@ -270,21 +270,21 @@ function isnil(fl: FuncLowerer, ins: Instr) {
 
 // ---- allocation
 
-function typeOperand(fl: FuncLowerer, o: Operand): Type {
+function typeOperand(fl: LowerCtx, o: Operand): Type {
   if (o.k !== 'type') throw new LowerError(o.pos, 'expected a type');
   const t = fl.info.resolveType(o.type);
   if (!t) throw new AlreadyReported();
   return t;
 }
 
-function newobj(fl: FuncLowerer, ins: Instr) {
+function newobj(fl: LowerCtx, ins: Instr) {
   fl.arity(ins, 1, 'T');
   resultsArity(ins, 1, 1);
   const t = typeOperand(fl, ins.operands[0]!);
   rtcall(fl, 'runtime.newobject', [{ k: 'addr', sym: fl.data.typeSym(t), off: 0 }], [ins.operands[0]!], ins.results, ins.pos);
 }
 
-function closure(fl: FuncLowerer, ins: Instr) {
+function closure(fl: LowerCtx, ins: Instr) {
   const c = ins.call;
   if (!c || c.fn === null) throw new LowerError(ins.pos, 'CLOSURE needs a function: CLOSURE main.f(captures…) -> dst');
   resultsArity(ins, 1, 1);
@@ -322,14 +322,14 @@ function closure(fl: FuncLowerer, ins: Instr) {
 
 // ---- channels
 
-function chanVal(fl: FuncLowerer, o: Operand): { v: Val; elem: Type | null } {
+function chanVal(fl: LowerCtx, o: Operand): { v: Val; elem: Type | null } {
   const v = fl.val(o);
   if (v.k === 'reg') return { v, elem: null };
   if (v.k === 'loc' && v.type?.kind === 'chan' && v.whole) return { v, elem: v.type.elem! };
   throw new LowerError(o.pos, 'expected a channel (a register or a chan slot)');
 }
 
-function makechan(fl: FuncLowerer, ins: Instr) {
+function makechan(fl: LowerCtx, ins: Instr) {
   fl.arity(ins, 2, 'T, cap');
   resultsArity(ins, 1, 1);
   const t = typeOperand(fl, ins.operands[0]!);
@@ -343,7 +343,7 @@ function typeExprFor(o: Operand): TypeExpr {
   return (o as Operand & { k: 'type' }).type;
 }
 
-function send(fl: FuncLowerer, ins: Instr) {
+function send(fl: LowerCtx, ins: Instr) {
   fl.arity(ins, 2, 'ch, v');
   const [co, vo] = ins.operands as [Operand, Operand];
   const { v: ch, elem } = chanVal(fl, co);
@@ -359,7 +359,7 @@ function send(fl: FuncLowerer, ins: Instr) {
   rtcall(fl, 'runtime.chansend1', [ch, { k: 'lea', loc }], [co, vo]);
 }
 
-function recv(fl: FuncLowerer, ins: Instr) {
+function recv(fl: LowerCtx, ins: Instr) {
   fl.arity(ins, 1, 'ch');
   resultsArity(ins, 0, 2);
   const co = ins.operands[0]!;
@@ -386,7 +386,7 @@ function recv(fl: FuncLowerer, ins: Instr) {
   }
 }
 
-function close(fl: FuncLowerer, ins: Instr) {
+function close(fl: LowerCtx, ins: Instr) {
   fl.arity(ins, 1, 'ch');
   const { v } = chanVal(fl, ins.operands[0]!);
   rtcall(fl, 'runtime.closechan', [v], ins.operands);

@@ -3,9 +3,10 @@
 // splitting one, through its pc→SP-delta spans and direct calls, and make
 // sure no chain can run more than StackLimit bytes below the stack guard.
 // The report is Go's, line for line.
+import { StackLimit } from '../abi/stack.js';
 import { Op, OPS } from '../isa/ops.js';
-import { StackLimit, type Target } from '../isa/target.js';
-import type { Prog } from './prog.js';
+import type { Target } from '../isa/target.js';
+import type { Prog } from './proglist.js';
 
 export interface CheckFunc {
   readonly name: string;

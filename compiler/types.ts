@@ -1,8 +1,9 @@
 // gasm types resolved for one target: sizes and pointer maps.
+import { MEMSTATS_FIELDS } from '../abi/mstats.js';
+import type { Kind } from '../abi/type.js';
 import type { Expr } from './ast.js';
 
-export type Kind = 'int' | 'uint' | 'uintptr' | 'byte' | 'bool' | 'string' | 'any' | 'error'
-  | 'ptr' | 'func' | 'chan' | 'array' | 'closure' | 'struct';
+export type { Kind };
 
 export interface Type {
   readonly kind: Kind;
@@ -67,9 +68,7 @@ export function named(t: Type, name: string): Type {
   return { ...t, name };
 }
 
-/** runtime.MemStats as gasm documents it: nine words, in this order. */
-export const MEMSTATS_FIELDS = ['Mallocs', 'Frees', 'HeapAlloc', 'HeapSys', 'StackInuse', 'StackSys', 'NumGC', 'StackGrowths', 'StackShrinks'];
-
+/** runtime.MemStats: one word per field of abi/mstats.ts, none a pointer. */
 export function memStatsType(ptrSize: number): Type {
   const n = MEMSTATS_FIELDS.length;
   return { kind: 'struct', size: n * ptrSize, ptrs: new Array<boolean>(n).fill(false), name: 'runtime.MemStats' };

@@ -4,7 +4,7 @@
 import { Op } from '../isa/ops.js';
 import type { Target } from '../isa/target.js';
 import type { Pos } from './diag.js';
-import { FM, I, M, R, SI, SM, type PArg, type ProgList, type Region } from './prog.js';
+import { FM, I, M, R, SI, SM, type PArg, type ProgList, type Region } from './proglist.js';
 import type { Type } from './types.js';
 
 export type Loc =

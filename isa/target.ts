@@ -27,14 +27,14 @@ export interface Target {
   readonly ctxt: number;
   /** A register the compiler may clobber inside one gasm instruction. */
   readonly tmp: number;
+  /** The register an indirect call goes through (after loading the funcval's code pointer). */
+  readonly call: number;
   /** ARM only: link register and the register that holds g. */
   readonly lr: number;
   readonly g: number;
   readonly pc: number;
   /** Go assembler operand-size suffix of word instructions: Q, L or W. */
   readonly wordSuffix: 'Q' | 'L' | 'W';
-  /** Largest goroutine stack (runtime·main's maxstacksize). */
-  readonly maxStack: number;
 }
 
 const X86_REGS = ['AX', 'CX', 'DX', 'BX', 'SP', 'BP', 'SI', 'DI', 'R8', 'R9', 'R10', 'R11', 'R12', 'R13', 'R14', 'R15'];
@@ -45,8 +45,8 @@ export const AX = 0, CX = 1, DX = 2, BX = 3, SP_X86 = 4, BP = 5, SI = 6, DI = 7,
 const amd64: Target = {
   arch: 'amd64', family: 'x86', ptrSize: 8, callSize: 8,
   regNames: X86_REGS, portable: [AX, BX, CX, SI, DI, R8],
-  sp: SP_X86, ctxt: DX, tmp: R11_X86, lr: -1, g: -1, pc: -1,
-  wordSuffix: 'Q', maxStack: 1000000000,
+  sp: SP_X86, ctxt: DX, tmp: R11_X86, call: R11_X86, lr: -1, g: -1, pc: -1,
+  wordSuffix: 'Q',
 };
 
 const i386: Target = {
@@ -54,33 +54,20 @@ const i386: Target = {
   regNames: X86_REGS.slice(0, 8), portable: [AX, BX, CX, SI, DI, BP],
   // DX is the closure context only on entry (the compiler saves it at once),
   // so it doubles as the scratch register on 386, which has no R8..R15.
-  sp: SP_X86, ctxt: DX, tmp: DX, lr: -1, g: -1, pc: -1,
-  wordSuffix: 'L', maxStack: 250000000,
+  sp: SP_X86, ctxt: DX, tmp: DX, call: BX, lr: -1, g: -1, pc: -1,
+  wordSuffix: 'L',
 };
 
 const arm: Target = {
   arch: 'arm', family: 'arm', ptrSize: 4, callSize: 0,
   regNames: ARM_REGS, portable: [0, 1, 2, 3, 4, 5],
   // R11 is REGTMP in Go's ARM assembler, R10 is g, R7 the closure context.
-  sp: 13, ctxt: 7, tmp: 11, lr: 14, g: 10, pc: 15,
-  wordSuffix: 'W', maxStack: 250000000,
+  sp: 13, ctxt: 7, tmp: 11, call: 11, lr: 14, g: 10, pc: 15,
+  wordSuffix: 'W',
 };
 
 const TARGETS: Record<Arch, Target> = { amd64, '386': i386, arm };
 
 export function targetOf(arch: Arch): Target {
   return TARGETS[arch];
-}
-
-// Stack constants of the Go 1.4 era this product follows (RUNTIME.md).
-export const StackGuard = 256;
-export const StackSmall = 128;
-export const StackBig = 4096;
-export const StackLimit = StackGuard - StackSmall; // 128: room for NOSPLIT chains
-export const StackPreempt = -1314; // stored in stackguard0 to force the split check to fail
-export const StackMinDefault = 2048;
-
-/** Offset of g.stackguard0: g starts with stack {lo, hi}. */
-export function stackguard0Offset(t: Target): number {
-  return 2 * t.ptrSize;
 }

@@ -1,11 +1,14 @@
-// Events the runtime reports to an observer (gorun explain; later --trace).
-// Addresses are VM addresses; nothing here is runtime state.
+// Events the runtime reports to an observer (gorun explain; later --trace
+// and the playground). Addresses are VM addresses; nothing here is runtime
+// state.
 
 export type RuntimeEvent =
   /** A split check failed and f called morestack, which recorded where f and its caller were. */
   | { k: 'morestack'; fn: string; sp: number; guard: number; schedPC: number; schedSP: number; ctxt: number; morebufPC: number; morebufSP: number; caller: string }
   /** rewindmorestack decoded the branch after the morestack call. */
   | { k: 'rewind'; jmpPC: number; bytes: number[]; resumePC: number; fn: string }
+  /** stackguard0 held StackPreempt: newstack yields the goroutine instead of growing its stack. */
+  | { k: 'preempt'; fn: string; goid: number }
   /** newstack's decision: the new size (equal to the old one for a forced move). */
   | { k: 'grow'; oldLo: number; oldHi: number; oldSize: number; newSize: number; forced: boolean }
   | { k: 'copy'; oldLo: number; oldHi: number; newLo: number; newHi: number; used: number; delta: number }

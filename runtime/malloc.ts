@@ -1,35 +1,20 @@
-// mallocgc, much simplified: objects are bump-allocated from 64 KB spans
-// taken from the page heap. There is no garbage collector yet (docs/status.md),
-// so nothing is freed; the counters are Go's.
-import type { Runtime } from './runtime.js';
+// Go's malloc.go: mallocgc and the allocation the compiler's lowering calls
+// (newobject, for NEW and heap closures).
+import { TypeDesc } from '../abi/type.js';
+import { Next } from '../vm/machine.js';
+import { arg, setResult } from './asm.js';
+import type { Handlers, Runtime } from './runtime.js';
 
-const SPAN = 64 * 1024;
-
-export class Malloc {
-  private next = 0;
-  private end = 0;
-  mallocs = 0;
-  frees = 0;
-  heapAlloc = 0;
-  heapSys = 0;
-
-  constructor(private readonly rt: Runtime) {}
-
-  /** Allocate size zeroed bytes, word-aligned (as mallocgc with needzero). */
-  alloc(size: number): number {
-    const W = this.rt.W;
-    const n = Math.max(W, Math.ceil(size / W) * W);
-    if (this.next + n > this.end) {
-      const span = Math.max(SPAN, Math.ceil(n / SPAN) * SPAN);
-      this.next = this.rt.heap.alloc(span);
-      this.end = this.next + span;
-      this.heapSys += span;
-      this.rt.mem.fill(this.next, span, 0);
-    }
-    const p = this.next;
-    this.next += n;
-    this.mallocs++;
-    this.heapAlloc += n;
-    return p;
-  }
+/** mallocgc: size zeroed bytes from the heap. */
+export function mallocgc(rt: Runtime, size: number): number {
+  return rt.mcache.alloc(size);
 }
+
+export const handlers: Handlers = {
+  'runtime.newobject': (rt) => {
+    const st = rt.st;
+    const size = st.ldw(arg(st, 0) + TypeDesc.size * st.W);
+    setResult(st, 1, 0, mallocgc(rt, size));
+    return Next.Continue;
+  },
+};

@@ -2,13 +2,7 @@
 // free runs of pages, coalescing on free, bump allocation past the last run.
 // Stacks and heap spans both come from here.
 import { PAGE } from '../vm/memory.js';
-
-/** The arena is full: the run ends with the --max-memory bound (exit 3). */
-export class OutOfArena extends Error {
-  constructor(readonly want: number, readonly limit: number) {
-    super(`out of memory: cannot allocate ${want} bytes (arena of ${limit} bytes)`);
-  }
-}
+import { Unwind } from './state.js';
 
 export class MHeap {
   /** Free runs [addr, addr+size), sorted by address, never adjacent. */
@@ -34,7 +28,10 @@ export class MHeap {
       this.inuse += size;
       return addr;
     }
-    if (this.top + size > this.base + this.limit) throw new OutOfArena(size, this.limit);
+    if (this.top + size > this.base + this.limit) {
+      // The arena is full: the run ends with the --max-memory bound (exit 3).
+      throw new Unwind({ code: 3, bound: `memory limit reached: out of memory: cannot allocate ${size} bytes (arena of ${this.limit} bytes) (raise --max-memory)` });
+    }
     const addr = this.top;
     this.top += size;
     this.sys = Math.max(this.sys, this.top - this.base);

@@ -1,11 +1,128 @@
-// The run API used by the CLI, the matrix and the tests.
+// The run API, used by the command line, the matrix, the tests and (later)
+// the playground: start a run, resume it for a budget of instructions or
+// milliseconds until it reports its final status; runImage is that loop.
+// The bounds of a run (--max-steps, --timeout) are checked between the
+// engine's slices.
+import { RUNTIME_FUNCS } from '../abi/funcs.js';
 import type { Image } from '../compiler/image.js';
-import { Runtime, type RunOptions, type RunResult } from './runtime.js';
+import { Op, opId } from '../isa/ops.js';
+import { Jit } from '../vm/jit.js';
+import { Next, type Engine } from '../vm/machine.js';
+import { HostAdapter } from './host.js';
+import { MCache } from './mcache.js';
+import { MHeap } from './mheap.js';
+import { rt0_go } from './proc.js';
+import type { Runtime } from './runtime.js';
+import { preemptone } from './sched.js';
+import { StackAllocator } from './stackalloc.js';
+import { State, type RunOptions, type RunStats } from './state.js';
 
-export type { RunOptions, RunResult };
-export { NotImplemented } from './runtime.js';
+export type { RunOptions, RunStats };
 
-/** Run main.main of img to completion (or a bound); output goes to opts.stderr. */
+export interface RunResult {
+  readonly exitCode: number;
+  /** Bytes of standard error the program printed before the runtime's report (all of it if none). */
+  readonly outputBytes: number;
+  /** Set when a --max-steps, --timeout or --max-memory bound ended the run. */
+  readonly bound: string | null;
+  readonly stats: RunStats;
+}
+
+/** What resume answers until the run has ended. */
+export const RUNNING = 'running';
+
+export interface Budget {
+  /** Run at most this many more instructions. */
+  readonly steps?: number;
+  /** Stop after the engine slice that passes this many milliseconds. */
+  readonly ms?: number;
+}
+
+/** Instructions per engine slice: the bounds are checked between slices. */
+const SLICE = 1 << 20;
+
+export class NotImplemented extends Error {
+  constructor(readonly funcs: string[]) {
+    super(`this program uses ${funcs.join(', ')}, which gorun does not implement yet (see docs/status.md)`);
+  }
+}
+
+const CALL_B = opId(Op.CALL, 'b');
+
+/** Runtime functions the image calls that gorun does not implement yet (abi/funcs.ts `absent`). */
+function absentCalls(st: State): string[] {
+  const code = st.m.code;
+  const used = new Set<string>();
+  for (let i = 0; i < code.n; i++) {
+    if (code.op[i] !== CALL_B) continue;
+    const callee = st.findFunc(code.d1[i]!);
+    if (callee && callee.hostId >= 0 && RUNTIME_FUNCS[callee.hostId]!.absent) used.add(callee.name);
+  }
+  return [...used].sort();
+}
+
+export class Run {
+  private readonly rt: Runtime;
+  private readonly host = new HostAdapter();
+  private readonly engine: Engine;
+  private result: RunResult | null = null;
+
+  /** Set up the runtime and the main goroutine; refuses (NotImplemented) a program that needs what gorun lacks. */
+  constructor(img: Image, opts: RunOptions) {
+    const st = new State(img, opts, this.host);
+    const absent = absentCalls(st);
+    if (absent.length > 0) throw new NotImplemented(absent);
+    const heap = new MHeap(st.arenaBase, st.cfg.arenaSize);
+    this.rt = { st, heap, stacks: new StackAllocator(st, heap), mcache: new MCache(st, heap) };
+    this.host.attach(this.rt);
+    this.engine = st.cfg.engine === 'interp' ? st.m : new Jit(st.m, st.cfg.jitMargin);
+    this.host.guard(this.rt, () => { rt0_go(this.rt); return Next.Continue; });
+  }
+
+  /** Run on for the budget (both limits when both are given); the result once the run has ended. */
+  resume(budget: Budget = {}): RunResult | typeof RUNNING {
+    if (this.result) return this.result;
+    const st = this.rt.st, m = st.m, cfg = st.cfg;
+    const stepEnd = budget.steps !== undefined ? m.steps + budget.steps : Infinity;
+    const msEnd = budget.ms !== undefined ? Date.now() + budget.ms : Infinity;
+    while (!st.status) {
+      if (m.steps >= cfg.maxSteps) st.bound(`the program ran for more than ${cfg.maxSteps} instructions (--max-steps)`);
+      else if (Date.now() > cfg.deadline) st.bound(`the program ran for more than ${cfg.timeoutMs} ms (--timeout)`);
+      else {
+        const n = Math.min(SLICE, cfg.maxSteps - m.steps, stepEnd - m.steps);
+        if (n <= 0) return RUNNING;
+        this.engine.run(n);
+        if (!st.status && Date.now() >= msEnd) return RUNNING;
+      }
+    }
+    return this.finish();
+  }
+
+  /** Ask the running goroutine to stop at its next split check (Go's preemptone). */
+  preempt(): void {
+    if (!this.result) preemptone(this.rt.st, this.rt.st.curg);
+  }
+
+  private finish(): RunResult {
+    const st = this.rt.st;
+    st.stats.steps = st.m.steps;
+    st.flush();
+    const status = st.status!;
+    this.result = { exitCode: status.code, bound: status.bound, stats: st.stats, outputBytes: st.outputBytes };
+    return this.result;
+  }
+}
+
+/** Start a run. */
+export function start(img: Image, opts: RunOptions): Run {
+  return new Run(img, opts);
+}
+
+/** Run main.main of img to its end (or a bound); output goes to opts.stderr. */
 export function runImage(img: Image, opts: RunOptions): RunResult {
-  return new Runtime(img, opts).run();
+  const run = start(img, opts);
+  for (;;) {
+    const r = run.resume();
+    if (r !== RUNNING) return r;
+  }
 }

@@ -1,246 +1,320 @@
 // Stack growth, as Go 1.4 does it (asm_*.s morestack, stack.c newstack and
-// copystack). A function whose split check fails calls runtime.morestack;
-// morestack records where f was (g.sched) and who called f (m.morebuf) and
-// "switches to g0"; newstack decodes the `jmp start` after the call
-// (rewindmorestack) so that g.sched describes f at its entry, doubles the
-// stack, copies it — adjusting every pointer into the old stack found
-// through the stack maps of every frame — and resumes f at its first
-// instruction, which runs the split check again.
+// copystack; Go 1.5's stack1.go names the steps as here).
+//
+// A function whose split check fails (compiler/prologue.ts) calls
+// runtime.morestack. morestack records where the function f was (g.sched:
+// the pc of the `jmp start` after the call, SP, the context register, on
+// ARM f's LR) and who called f (m.morebuf), and switches to g0. newstack
+// decodes the `jmp start` (rewindmorestack), so that g.sched describes f at
+// its entry; checks that SP is still inside the stack; yields if the guard
+// held StackPreempt; otherwise doubles the stack and copystack moves it. It
+// resumes f at its first instruction, which runs the split check again, now
+// on the new stack.
+//
+// copystack allocates the new stack and, before copying, adjusts every
+// pointer into the old one, frame by frame, in place: one gentraceback walk
+// with the compiler's stack maps (adjustframe → adjustpointers →
+// adjustpointer), then the saved context (adjustctxt). Then it copies the
+// used part, swaps the stacks in g and frees the old one. --stackpoison
+// fills the new stack with 0xfd before adjusting and 0xfb before copying,
+// and the old one with 0xfc after.
+//
+//   x86 frame when the check fails        ARM
+//     caller's args | retaddr into caller   caller's args | (LR in R3)
+//     retaddr of CALL morestack (the jmp)   LR = the B.LS after BL.LS
+import { Gobuf, G, M } from '../abi/runtime2.js';
+import { StackForceMove, StackGuard, StackPreempt, StackSmall } from '../abi/stack.js';
 import { rewindPC } from '../isa/rewind.js';
-import { StackGuard, StackSmall } from '../isa/target.js';
-import { Next, type Machine } from '../vm/machine.js';
-import { G, M } from './abi.js';
-import { throwFatal } from './panic.js';
-import { forceMoveGuard, type Runtime } from './runtime.js';
-import type { Stack } from './stackalloc.js';
-import { gentraceback, type Frame } from './traceback.js';
+import { Next } from '../vm/machine.js';
+import { gogo, setg } from './asm.js';
+import { gothrow, NEWSTACK_FRAMES } from './crash.js';
 import { hex } from './format.js';
+import type { Handlers, Runtime } from './runtime.js';
+import { gosched_m } from './sched.js';
+import type { Stack } from './stackalloc.js';
+import { setStackguard } from './stackguard.js';
+import type { State } from './state.js';
+import { gentraceback, type Frame } from './traceback.js';
 
-
-// Go's PoisonGC and PoisonStack: values a live pointer can never hold.
-const POISON = [0xf969696969696969n, 0x6868686868686868n, 0xf9696969n, 0x68686868n];
+export const handlers: Handlers = {
+  'runtime.morestack': (rt) => morestack(rt, true),
+  'runtime.morestack_noctxt': (rt) => morestack(rt, false),
+  'runtime.newstack': ({ st }) => gothrow(st, 'runtime.newstack called from gasm'),
+};
 
 /** runtime·morestack: entered by CALL/BL from f's prologue. */
-export function morestack(rt: Runtime, m: Machine, needctxt: boolean): Next {
-  const W = rt.W, t = rt.t;
-  const g = rt.curg;
-  if (m.g === rt.g0) {
-    rt.beginReport();
-    rt.print('fatal: morestack on g0\n');
-    rt.exitCode = 2;
+function morestack(rt: Runtime, needctxt: boolean): Next {
+  const st = rt.st, m = st.m, t = st.t, W = st.W;
+  const g = st.curg;
+  if (m.g === st.g0) {
+    st.beginReport();
+    st.print('fatal: morestack on g0\n');
+    st.exit(2);
     return Next.Stop;
   }
   if (t.family === 'x86') {
-    // 0(SP): f's pc (the jmp start); 8(SP): f's caller's pc.
-    rt.setMField(M.morebufPC, rt.ldw(m.sp + W));
-    rt.setMField(M.morebufSP, m.sp + 2 * W);
-    rt.setGField(g, G.schedPC, rt.ldw(m.sp));
-    rt.setGField(g, G.schedSP, m.sp + W);
-    rt.setGField(g, G.schedLR, 0);
-    rt.setGField(g, G.schedCtxt, needctxt ? m.reg(t.ctxt) : 0);
+    // 0(SP): f's pc (the jmp start); W(SP): f's caller's pc.
+    st.setMorebuf(Gobuf.pc, st.ldw(m.sp + W));
+    st.setMorebuf(Gobuf.sp, m.sp + 2 * W);
+    st.setSched(g, Gobuf.pc, st.ldw(m.sp));
+    st.setSched(g, Gobuf.sp, m.sp + W);
+    st.setSched(g, Gobuf.lr, 0);
   } else {
     // LR: f's pc (the B.LS start); R3: f's LR (its caller's pc).
-    rt.setMField(M.morebufPC, m.reg(3));
-    rt.setMField(M.morebufSP, m.sp);
-    rt.setMField(M.morebufLR, 0);
-    rt.setGField(g, G.schedPC, m.reg(t.lr));
-    rt.setGField(g, G.schedSP, m.sp);
-    rt.setGField(g, G.schedLR, m.reg(3));
-    rt.setGField(g, G.schedCtxt, needctxt ? m.reg(t.ctxt) : 0);
+    st.setMorebuf(Gobuf.pc, m.reg(3));
+    st.setMorebuf(Gobuf.sp, m.sp);
+    st.setMorebuf(Gobuf.lr, 0);
+    st.setSched(g, Gobuf.pc, m.reg(t.lr));
+    st.setSched(g, Gobuf.sp, m.sp);
+    st.setSched(g, Gobuf.lr, m.reg(3));
   }
-  rt.setMField(M.morebufG, g);
-  rt.setGField(g, G.schedG, g);
-  const obs = rt.opts.observer;
-  if (obs) {
-    const schedPC = rt.gField(g, G.schedPC);
-    obs({
-      k: 'morestack', fn: rt.findFunc(schedPC)?.name ?? '?', sp: rt.gField(g, G.schedSP), guard: rt.gField(g, G.stackguard0),
-      schedPC, schedSP: rt.gField(g, G.schedSP), ctxt: rt.gField(g, G.schedCtxt),
-      morebufPC: rt.mField(M.morebufPC), morebufSP: rt.mField(M.morebufSP), caller: rt.findFunc(rt.mField(M.morebufPC) - 1)?.name ?? '?',
-    });
-  }
-  rt.setG(rt.g0);
+  st.setSched(g, Gobuf.ctxt, needctxt ? m.reg(t.ctxt) : 0);
+  st.setMorebuf(Gobuf.g, g);
+  st.setSched(g, Gobuf.g, g);
+  if (st.observing) emitMorestack(st, g);
+  setg(st, st.g0);
   newstack(rt);
-  gogo(rt, g);
-  if (obs) {
-    const pc = rt.gField(g, G.schedPC), fn = rt.findFunc(pc);
-    obs({ k: 'resume', fn: fn?.name ?? '?', pc, sp: rt.gField(g, G.schedSP), atStart: fn?.entry === pc });
+  if (Date.now() > st.cfg.deadline) {
+    // --timeout also bounds long runtime work (stack copies), not only instructions.
+    st.bound(`the program ran for more than ${st.cfg.timeoutMs} ms (--timeout)`);
+    return Next.Stop;
   }
   return Next.Continue;
 }
 
-/** runtime·gogo: resume g from g.sched. */
-function gogo(rt: Runtime, g: number): void {
-  const m = rt.machine, t = rt.t;
-  rt.setG(g);
-  m.sp = rt.gField(g, G.schedSP);
-  m.pc = rt.gField(g, G.schedPC);
-  m.setReg(t.ctxt, rt.gField(g, G.schedCtxt));
-  if (t.family === 'arm') m.setReg(t.lr, rt.gField(g, G.schedLR));
-}
-
-/** Where the goroutine is, for tracebacks taken inside newstack: f at its entry. */
-function schedWhere(rt: Runtime, g: number) {
-  return { pc: rt.gField(g, G.schedPC), sp: rt.gField(g, G.schedSP), lr: rt.gField(g, G.schedLR) };
-}
-
+/** Called on g0 by morestack; resumes a goroutine (gogo) before it returns. */
 export function newstack(rt: Runtime): void {
-  const g = rt.mField(M.curg);
-  const dbg = rt.opts.stackDebug ?? 0;
-  if (rt.mField(M.morebufG) !== g) {
-    rt.beginReport();
-    rt.print(`runtime: newstack called from g=${hex(rt.mField(M.morebufG))}\n\tm=${hex(rt.mAddr)} m->curg=${hex(g)} m->g0=${hex(rt.g0)} m->gsignal=0x0\n`);
-    throwFatal(rt, 'runtime: wrong goroutine in newstack', schedWhere(rt, g));
+  const st = rt.st;
+  const g = st.curg;
+  const dbg = st.cfg.stackDebug;
+  if (st.morebuf(Gobuf.g) !== g) {
+    st.beginReport();
+    st.print(`runtime: newstack called from g=${hex(st.morebuf(Gobuf.g))}\n\tm=${hex(st.mAddr)} m->curg=${hex(g)} m->g0=${hex(st.g0)} m->gsignal=0x0\n`);
+    gothrow(st, 'runtime: wrong goroutine in newstack', st.schedWhere(g));
   }
-  const jmpPC = rt.gField(g, G.schedPC);
-  const read = (a: number) => (rt.mem.isMapped(a) ? rt.mem.ld8(a) : -1);
-  const rw = rewindPC(rt.t, read, jmpPC);
-  if (!rw.ok) {
-    rt.beginReport();
-    rt.print(rw.message);
-    throwFatal(rt, 'runtime: misuse of rewindmorestack', { ...schedWhere(rt, g), runtimeStack: ['runtime.throw', 'runtime.newstack', 'runtime.morestack'] });
-  }
-  rt.setGField(g, G.schedPC, rw.pc);
-  rt.opts.observer?.({ k: 'rewind', jmpPC, bytes: [0, 1, 2, 3, 4].slice(0, rt.t.family === 'arm' ? 4 : read(jmpPC) === 0xeb ? 2 : 5).map((i) => read(jmpPC + i)), resumePC: rw.pc, fn: rt.findFunc(rw.pc)?.name ?? '?' });
-  let sp = rt.gField(g, G.schedSP);
-  if (rt.t.family === 'x86') sp -= rt.W; // the call to morestack cost a word
-  const lo = rt.gField(g, G.stackLo), hi = rt.gField(g, G.stackHi);
+  // Read stackguard0 once: it holds lo+StackGuard or a sentinel.
+  const guard = st.lds(g + G.stackguard0 * st.W);
+  const jmpPC = rewindmorestack(st, g);
+  let sp = st.sched(g, Gobuf.sp);
+  if (st.t.family === 'x86') sp -= st.W; // the call to morestack cost a word
+  const lo = st.gField(g, G.stackLo), hi = st.gField(g, G.stackHi);
   if (dbg >= 1 || sp < lo) {
-    if (sp < lo) rt.beginReport();
-    rt.print(`runtime: newstack sp=${hex(sp)} stack=[${hex(lo)}, ${hex(hi)}]\n`
-      + `\tmorebuf={pc:${hex(rt.mField(M.morebufPC))} sp:${hex(rt.mField(M.morebufSP))} lr:${hex(rt.mField(M.morebufLR))}}\n`
-      + `\tsched={pc:${hex(rt.gField(g, G.schedPC))} sp:${hex(rt.gField(g, G.schedSP))} lr:${hex(rt.gField(g, G.schedLR))} ctxt:${hex(rt.gField(g, G.schedCtxt))}}\n`);
+    if (sp < lo) st.beginReport();
+    st.print(`runtime: newstack sp=${hex(sp)} stack=[${hex(lo)}, ${hex(hi)}]\n`
+      + `\tmorebuf={pc:${hex(st.morebuf(Gobuf.pc))} sp:${hex(st.morebuf(Gobuf.sp))} lr:${hex(st.morebuf(Gobuf.lr))}}\n`
+      + `\tsched={pc:${hex(st.sched(g, Gobuf.pc))} sp:${hex(st.sched(g, Gobuf.sp))} lr:${hex(st.sched(g, Gobuf.lr))} ctxt:${hex(st.sched(g, Gobuf.ctxt))}}\n`);
   }
   if (sp < lo) {
-    rt.beginReport();
-    rt.print(`runtime: gp=${hex(g)}, gp->status=${rt.gField(g, G.status)}\n `);
-    rt.print(`runtime: split stack overflow: ${hex(sp)} < ${hex(lo)}\n`);
-    throwFatal(rt, 'runtime: split stack overflow', { ...schedWhere(rt, g), runtimeStack: ['runtime.throw', 'runtime.newstack', 'runtime.morestack'] });
+    st.print(`runtime: gp=${hex(g)}, gp->status=${st.gField(g, G.status)}\n `);
+    st.print(`runtime: split stack overflow: ${hex(sp)} < ${hex(lo)}\n`);
+    gothrow(st, 'runtime: split stack overflow', { ...st.schedWhere(g), runtimeStack: NEWSTACK_FRAMES });
+  }
+  if (guard === StackPreempt) {
+    preempt(rt, g);
+    return;
   }
   const oldsize = hi - lo;
   let newsize = oldsize * 2;
-  let resume = rw.pc;
-  if (rt.opts.stackForceMove && !needsGrowth(rt, g, lo)) {
-    // A forced move, not a growth: same size, and f resumes past its split
-    // check (after the jmp start), which would otherwise fail again forever.
+  let resume = st.sched(g, Gobuf.pc);
+  const forced = guard === StackForceMove && !needsGrowth(st, g, lo);
+  if (forced) {
+    // A forced move, not a growth: the same size, and f resumes past its split
+    // check (after the jmp start), which would only fail again.
     newsize = oldsize;
-    resume = jmpPC + (rt.t.family === 'arm' ? 4 : read(jmpPC) === 0xeb ? 2 : 5);
+    resume = jmpPC + jmpLength(st, jmpPC);
   }
-  if (newsize > rt.maxStack) {
-    rt.beginReport();
-    rt.print(`runtime: goroutine stack exceeds ${rt.maxStack}-byte limit\n`);
-    rt.print(`runtime: sp=${hex(sp)} stack=[${hex(lo)}, ${hex(hi)}]\n`);
-    throwFatal(rt, 'stack overflow', { ...schedWhere(rt, g), runtimeStack: ['runtime.throw', 'runtime.newstack', 'runtime.morestack'] });
+  if (newsize > st.cfg.maxStack) {
+    st.beginReport();
+    st.print(`runtime: goroutine stack exceeds ${st.cfg.maxStack}-byte limit\n`);
+    st.print(`runtime: sp=${hex(sp)} stack=[${hex(lo)}, ${hex(hi)}]\n`);
+    gothrow(st, 'stack overflow', { ...st.schedWhere(g), runtimeStack: NEWSTACK_FRAMES });
   }
-  rt.opts.observer?.({ k: 'grow', oldLo: lo, oldHi: hi, oldSize: oldsize, newSize: newsize, forced: newsize === oldsize });
+  if (st.observing) st.emit({ k: 'grow', oldLo: lo, oldHi: hi, oldSize: oldsize, newSize: newsize, forced });
   copystack(rt, g, newsize);
-  rt.checkDeadline();
-  rt.setGField(g, G.schedPC, resume);
-  if (dbg >= 1) rt.print('stack grow done\n');
+  st.setSched(g, Gobuf.pc, resume);
+  setStackguard(st, g);
+  if (dbg >= 1) st.print('stack grow done\n');
+  gogo(st, g);
+  if (st.observing) emitResume(st, g);
 }
 
 /**
- * Under --stackforcemove every check fails; grow only if the real check would
- * have: f's frame does not fit above lo+StackGuard (the prologue's test).
+ * The preemption branch: stackguard0 held StackPreempt. Where stopping the
+ * goroutine is not safe (the m holds locks, allocates, collects) it keeps
+ * running and is asked again at its next check; otherwise it yields, as if
+ * it had called runtime.Gosched.
  */
-function needsGrowth(rt: Runtime, g: number, lo: number): boolean {
-  const f = rt.findFunc(rt.gField(g, G.schedPC));
+function preempt(rt: Runtime, g: number): void {
+  const st = rt.st;
+  if (g === st.g0) gothrow(st, 'runtime: preempt g0', st.schedWhere(g));
+  if (st.observing) st.emit({ k: 'preempt', fn: st.funcName(st.sched(g, Gobuf.pc)), goid: st.gField(g, G.goid) });
+  if (st.mField(M.locks) > 0 || st.mField(M.mallocing) !== 0 || st.mField(M.gcing) !== 0) {
+    setStackguard(st, g);
+    gogo(st, g);
+    return;
+  }
+  gosched_m(st, g);
+}
+
+/**
+ * rewindmorestack(&g.sched): g.sched.pc is the `jmp start` after the call
+ * to morestack; decode it (isa/rewind.ts, as sys_x86.c and sys_arm.c do)
+ * and point g.sched at f's start. Returns the jump's own pc.
+ */
+function rewindmorestack(st: State, g: number): number {
+  const jmpPC = st.sched(g, Gobuf.pc);
+  const rw = rewindPC(st.t, (a) => readCode(st, a), jmpPC);
+  if (!rw.ok) {
+    st.beginReport();
+    st.print(rw.message);
+    gothrow(st, 'runtime: misuse of rewindmorestack', { ...st.schedWhere(g), runtimeStack: NEWSTACK_FRAMES });
+  }
+  st.setSched(g, Gobuf.pc, rw.pc);
+  if (st.observing) emitRewind(st, jmpPC, rw.pc);
+  return jmpPC;
+}
+
+const readCode = (st: State, a: number) => (st.mem.isMapped(a) ? st.mem.ld8(a) : -1);
+
+/** Bytes of the `jmp start` at pc: ARM's B.LS is a word; x86 JMP rel8 or rel32. */
+function jmpLength(st: State, pc: number): number {
+  return st.t.family === 'arm' ? 4 : readCode(st, pc) === 0xeb ? 2 : 5;
+}
+
+/**
+ * Under a forced move the check failed because of the sentinel; grow only if
+ * the real check would have failed too: f's frame does not fit above
+ * lo+StackGuard (the prologue's test).
+ */
+function needsGrowth(st: State, g: number, lo: number): boolean {
+  const f = st.findFunc(st.sched(g, Gobuf.pc));
   const guard = lo + StackGuard;
-  const entrySP = rt.gField(g, G.schedSP);
+  const entrySP = st.sched(g, Gobuf.sp);
   const frame = f ? f.spDelta : 0;
   if (frame <= StackSmall) return entrySP <= guard;
   return entrySP - (frame - StackSmall) <= guard;
 }
 
+// ---- copystack
+
+interface AdjustInfo {
+  readonly old: Stack;
+  readonly delta: number;
+}
+
 /** Copy g's stack to a new one of newsize bytes, fixing every pointer into it. */
 export function copystack(rt: Runtime, g: number, newsize: number): void {
   const t0 = performance.now();
-  const mem = rt.mem;
-  const old: Stack = { lo: rt.gField(g, G.stackLo), hi: rt.gField(g, G.stackHi) };
-  const used = old.hi - rt.gField(g, G.schedSP);
-  const poison = rt.opts.stackPoison ?? false;
-  const dbg = rt.opts.stackDebug ?? 0;
+  const st = rt.st, mem = st.mem;
+  const old: Stack = { lo: st.gField(g, G.stackLo), hi: st.gField(g, G.stackHi) };
+  const used = old.hi - st.sched(g, Gobuf.sp);
+  const poison = st.cfg.stackPoison;
 
   const nw = rt.stacks.alloc(newsize);
   if (poison) mem.fill(nw.lo, newsize, 0xfd);
-  if (dbg >= 1) {
-    rt.print(`copystack gp=${hex(g)} [${hex(old.lo)} ${hex(old.hi - used)} ${hex(old.hi)}]/${old.hi - old.lo} -> [${hex(nw.lo)} ${hex(nw.hi - used)} ${hex(nw.hi)}]/${newsize}\n`);
+  if (st.cfg.stackDebug >= 1) {
+    st.print(`copystack gp=${hex(g)} [${hex(old.lo)} ${hex(old.hi - used)} ${hex(old.hi)}]/${old.hi - old.lo} -> [${hex(nw.lo)} ${hex(nw.hi - used)} ${hex(nw.hi)}]/${newsize}\n`);
   }
-  rt.opts.observer?.({ k: 'copy', oldLo: old.lo, oldHi: old.hi, newLo: nw.lo, newHi: nw.hi, used, delta: nw.hi - old.hi });
+  if (st.observing) st.emit({ k: 'copy', oldLo: old.lo, oldHi: old.hi, newLo: nw.lo, newHi: nw.hi, used, delta: nw.hi - old.hi });
+
   // Adjust pointers in the to-be-copied frames, in place in the old stack.
-  const adj = { old, delta: nw.hi - old.hi };
-  const where = schedWhere(rt, g);
-  gentraceback(rt, where.pc, where.sp, where.lr, (f) => adjustframe(rt, f, adj));
-  adjustctxt(rt, g, adj);
+  const adj: AdjustInfo = { old, delta: nw.hi - old.hi };
+  const at = st.schedWhere(g);
+  gentraceback(st, at.pc, at.sp, at.lr, (f) => adjustframe(st, f, adj));
+  adjustctxt(st, g, adj);
   // g._defer and g._panic stay nil until DEFER and recover exist (docs/status.md):
   // adjustdefers, adjustpanics and adjustsudogs have nothing to visit yet.
+
   if (poison) mem.fill(nw.lo, newsize, 0xfb);
   mem.move(nw.hi - used, old.hi - used, used);
 
-  rt.setGField(g, G.stackLo, nw.lo);
-  rt.setGField(g, G.stackHi, nw.hi);
-  rt.setGField(g, G.stackguard0, rt.opts.stackForceMove ? forceMoveGuard(rt.W) : nw.lo + StackGuard);
-  rt.setGField(g, G.schedSP, nw.hi - used);
+  // Swap in the new stack (this clobbers a preemption request, as in Go).
+  st.setGField(g, G.stackLo, nw.lo);
+  st.setGField(g, G.stackHi, nw.hi);
+  st.setGField(g, G.stackguard0, nw.lo + StackGuard);
+  st.setSched(g, Gobuf.sp, nw.hi - used);
 
   if (poison) mem.fill(old.lo, old.hi - old.lo, 0xfc);
   rt.stacks.free(old);
-  rt.stats.stackGrowths++;
-  rt.stats.bytesCopied += used;
-  rt.stats.maxStackSize = Math.max(rt.stats.maxStackSize, newsize);
-  rt.stats.copyMs += performance.now() - t0;
-}
-
-interface AdjInfo { old: Stack; delta: number }
-
-function isPoison(rt: Runtime, a: number): boolean {
-  return POISON.includes(rt.W === 8 ? BigInt.asUintN(64, rt.mem.ld64(a)) : BigInt(rt.mem.ld32(a) >>> 0));
-}
-
-/** Rewrite the pointer-holding words in [base, base+W*bits.length) that point into the old stack. */
-function adjustpointers(rt: Runtime, base: number, bits: readonly boolean[], adj: AdjInfo, fn: string, where: 'locals' | 'args'): void {
-  const W = rt.W, dbg = rt.opts.stackDebug ?? 0;
-  for (let i = 0; i < bits.length; i++) {
-    const a = base + i * W;
-    if (dbg >= 4) rt.print(`        ${hex(a)}:${bits[i] ? 'ptr' : 'scalar'}:${hex(rt.ldw(a))}\n`);
-    if (!bits[i]) continue;
-    const p = rt.ldw(a);
-    if ((p > 0 && p < 4096) || (p >= 0x68686868 && isPoison(rt, a))) {
-      rt.beginReport();
-      rt.print(`runtime: bad pointer in frame ${fn} at ${hex(a)}: ${hex(p)}\n`);
-      rt.throw('invalid stack pointer');
-    }
-    if (p >= adj.old.lo && p < adj.old.hi) {
-      if (dbg >= 3) rt.print(`adjust ptr ${hex(p)} ${fn}\n`);
-      rt.stw(a, p + adj.delta);
-      rt.opts.observer?.({ k: 'adjust', fn, where, addr: a, from: p, to: p + adj.delta });
-    }
-  }
+  st.stats.stackGrowths++;
+  st.stats.bytesCopied += used;
+  st.stats.maxStackSize = Math.max(st.stats.maxStackSize, newsize);
+  st.stats.copyMs += performance.now() - t0;
 }
 
 /** Adjust one frame's locals and arguments using its stack maps. */
-function adjustframe(rt: Runtime, f: Frame, adj: AdjInfo): boolean {
-  const dbg = rt.opts.stackDebug ?? 0;
+function adjustframe(st: State, f: Frame, adj: AdjustInfo): boolean {
+  const dbg = st.cfg.stackDebug;
   if (f.fn.name === 'runtime.goexit') return false;
-  if (dbg >= 2) rt.print(`    adjusting ${f.fn.name} frame=[${hex(f.sp)},${hex(f.fp)}] pc=${hex(f.pc)} continpc=${hex(f.pc)}\n`);
+  if (dbg >= 2) st.print(`    adjusting ${f.fn.name} frame=[${hex(f.sp)},${hex(f.fp)}] pc=${hex(f.pc)} continpc=${hex(f.pc)}\n`);
   // Locals, once the prologue has allocated the frame (minsize: 0 on x86, the saved LR on ARM).
-  const minsize = rt.t.family === 'arm' ? rt.W : 0;
-  const size = f.varp - f.sp;
-  if (size > minsize && f.fn.localsSize > 0) {
-    if (dbg >= 3) rt.print(`      locals ${f.fn.localPtrs.length} words ${hex(f.varp)}\n`);
-    adjustpointers(rt, f.varp - f.fn.localsSize, f.fn.localPtrs, adj, f.fn.name, 'locals');
+  const minsize = st.t.family === 'arm' ? st.W : 0;
+  if (f.varp - f.sp > minsize && f.fn.localsSize > 0) {
+    if (dbg >= 3) st.print(`      locals ${f.fn.localPtrs.length} words ${hex(f.varp)}\n`);
+    adjustpointers(st, f.varp - f.fn.localsSize, f.fn.localPtrs, adj, f.fn.name, 'locals');
   }
   if (f.fn.argsSize > 0) {
-    if (dbg >= 3) rt.print('      args\n');
-    adjustpointers(rt, f.argp, f.fn.argPtrs, adj, f.fn.name, 'args');
+    if (dbg >= 3) st.print('      args\n');
+    adjustpointers(st, f.argp, f.fn.argPtrs, adj, f.fn.name, 'args');
   }
   return true;
 }
 
-function adjustctxt(rt: Runtime, g: number, adj: AdjInfo): void {
-  const ctxt = rt.gField(g, G.schedCtxt);
-  if (ctxt >= adj.old.lo && ctxt < adj.old.hi) {
-    rt.setGField(g, G.schedCtxt, ctxt + adj.delta);
-    rt.opts.observer?.({ k: 'adjust', fn: 'g.sched.ctxt', where: 'ctxt', addr: g + G.schedCtxt * rt.W, from: ctxt, to: ctxt + adj.delta });
+// Go's PoisonGC and PoisonStack: values a live pointer can never hold.
+const POISON = [0xf969696969696969n, 0x6868686868686868n, 0xf9696969n, 0x68686868n];
+
+function isPoison(st: State, a: number): boolean {
+  return POISON.includes(st.W === 8 ? BigInt.asUintN(64, st.mem.ld64(a)) : BigInt(st.mem.ld32(a) >>> 0));
+}
+
+/** The pointer-holding words of [base, base+W*bits.length), by the stack map `bits`. */
+function adjustpointers(st: State, base: number, bits: readonly boolean[], adj: AdjustInfo, fn: string, where: 'locals' | 'args'): void {
+  const W = st.W, dbg = st.cfg.stackDebug;
+  for (let i = 0; i < bits.length; i++) {
+    const a = base + i * W;
+    if (dbg >= 4) st.print(`        ${hex(a)}:${bits[i] ? 'ptr' : 'scalar'}:${hex(st.ldw(a))}\n`);
+    if (!bits[i]) continue;
+    const p = st.ldw(a);
+    if ((p > 0 && p < 4096) || (p >= 0x68686868 && isPoison(st, a))) {
+      st.beginReport();
+      st.print(`runtime: bad pointer in frame ${fn} at ${hex(a)}: ${hex(p)}\n`);
+      gothrow(st, 'invalid stack pointer');
+    }
+    adjustpointer(st, adj, a, fn, where);
   }
 }
 
+/** If the word at addr points into the old stack, point it into the new one. */
+function adjustpointer(st: State, adj: AdjustInfo, addr: number, fn: string, where: 'locals' | 'args' | 'ctxt'): void {
+  const p = st.ldw(addr);
+  if (p < adj.old.lo || p >= adj.old.hi) return;
+  if (st.cfg.stackDebug >= 3) st.print(`adjust ptr ${hex(p)} ${fn}\n`);
+  st.stw(addr, p + adj.delta);
+  if (st.observing) st.emit({ k: 'adjust', fn, where, addr, from: p, to: p + adj.delta });
+}
+
+/** g.sched.ctxt: a closure context may be a stack-allocated funcval. */
+function adjustctxt(st: State, g: number, adj: AdjustInfo): void {
+  adjustpointer(st, adj, g + (G.sched + Gobuf.ctxt) * st.W, 'g.sched.ctxt', 'ctxt');
+}
+
+// ---- observer events
+
+function emitMorestack(st: State, g: number): void {
+  const schedPC = st.sched(g, Gobuf.pc), schedSP = st.sched(g, Gobuf.sp);
+  st.emit({
+    k: 'morestack', fn: st.funcName(schedPC), sp: schedSP, guard: st.gField(g, G.stackguard0),
+    schedPC, schedSP, ctxt: st.sched(g, Gobuf.ctxt),
+    morebufPC: st.morebuf(Gobuf.pc), morebufSP: st.morebuf(Gobuf.sp), caller: st.funcName(st.morebuf(Gobuf.pc) - 1),
+  });
+}
+
+function emitRewind(st: State, jmpPC: number, resumePC: number): void {
+  const bytes = Array.from({ length: jmpLength(st, jmpPC) }, (_, i) => readCode(st, jmpPC + i));
+  st.emit({ k: 'rewind', jmpPC, bytes, resumePC, fn: st.funcName(resumePC) });
+}
+
+function emitResume(st: State, g: number): void {
+  const pc = st.sched(g, Gobuf.pc), fn = st.findFunc(pc);
+  st.emit({ k: 'resume', fn: fn?.name ?? '?', pc, sp: st.sched(g, Gobuf.sp), atStart: fn?.entry === pc });
+}

@@ -1,11 +1,11 @@
 // gentraceback: walk a goroutine's frames from (pc, sp, lr) with the
 // compiler's pc→SP-delta tables; the same walk prints tracebacks and drives
 // copystack's adjustframe. Printing follows Go 1.19's format.
+import { G, gStatusStrings } from '../abi/runtime2.js';
 import type { FuncInfo } from '../compiler/image.js';
 import { pcValue } from '../compiler/image.js';
-import { G } from './abi.js';
-import type { Runtime } from './runtime.js';
 import { hex } from './format.js';
+import type { State } from './state.js';
 
 export interface Frame {
   fn: FuncInfo;
@@ -21,21 +21,21 @@ export interface Frame {
 }
 
 /** Call cb for each frame, innermost first, until runtime.goexit or cb returns false. */
-export function gentraceback(rt: Runtime, pc: number, sp: number, lr: number, cb: (f: Frame) => boolean): void {
-  const W = rt.W;
-  const x86 = rt.t.family === 'x86';
+export function gentraceback(st: State, pc: number, sp: number, lr: number, cb: (f: Frame) => boolean): void {
+  const W = st.W;
+  const x86 = st.t.family === 'x86';
   for (let n = 0; ; n++) {
-    const fn = rt.findFunc(pc);
+    const fn = st.findFunc(pc);
     if (!fn) return;
     const spdelta = pcValue(fn.pcsp, pc - fn.entry);
     let fp: number, ret: number;
     if (x86) {
       fp = sp + spdelta + W;
-      ret = rt.ldw(fp - W);
+      ret = st.ldw(fp - W);
     } else {
       fp = sp + spdelta;
       // Before the frame is pushed (or in a frameless leaf) the return address is still in LR.
-      ret = spdelta === 0 ? lr : rt.ldw(sp);
+      ret = spdelta === 0 ? lr : st.ldw(sp);
     }
     const frame: Frame = { fn, pc, sp, fp, varp: x86 ? fp - W : fp, argp: x86 ? fp : fp + 4, lr: ret };
     if (!cb(frame)) return;
@@ -48,16 +48,16 @@ export function gentraceback(rt: Runtime, pc: number, sp: number, lr: number, cb
 
 
 /** Go 1.19 prints a function's arguments from its argument map: words in hex, aggregates in braces. */
-function argList(rt: Runtime, f: Frame): string {
+function argList(st: State, f: Frame): string {
   const parts: string[] = [];
   let words = 0;
   for (const p of f.fn.params) {
     if (words >= 10) { parts.push('...'); break; }
     const at = f.argp + p.off;
-    if (p.size === 1) { parts.push(hex(rt.mem.ld8(at))); words++; continue; }
-    const n = Math.ceil(p.size / rt.W);
+    if (p.size === 1) { parts.push(hex(st.mem.ld8(at))); words++; continue; }
+    const n = Math.ceil(p.size / st.W);
     const ws: string[] = [];
-    for (let i = 0; i < n; i++) ws.push(hex(rt.W === 8 ? BigInt.asUintN(64, rt.mem.ld64(at + i * rt.W)) : rt.ldw(at + i * rt.W)));
+    for (let i = 0; i < n; i++) ws.push(hex(st.W === 8 ? BigInt.asUintN(64, st.mem.ld64(at + i * st.W)) : st.ldw(at + i * st.W)));
     parts.push(n === 1 ? ws[0]! : `{${ws.join(', ')}}`);
     words += n;
   }
@@ -77,41 +77,41 @@ export interface TracebackOpts {
 }
 
 /** Print g's header and frames starting at (pc, sp, lr). */
-export function printTraceback(rt: Runtime, g: number, pc: number, sp: number, lr: number, o: TracebackOpts): void {
-  const goid = rt.gField(g, G.goid);
-  rt.print(`goroutine ${goid} [running]:\n`);
+export function printTraceback(st: State, g: number, pc: number, sp: number, lr: number, o: TracebackOpts): void {
+  const goid = st.gField(g, G.goid);
+  st.print(`goroutine ${goid} [${gStatusStrings[st.gField(g, G.status)] ?? '???'}]:\n`);
   let printed = 0, first = true;
-  gentraceback(rt, pc, sp, lr, (f) => {
+  gentraceback(st, pc, sp, lr, (f) => {
     const top = first;
     first = false;
     if (!showFrame(f.fn)) return true;
     if (printed === 100) {
-      rt.print('...additional frames elided...\n');
+      st.print('...additional frames elided...\n');
       return false;
     }
     printed++;
     // A return address points after the call: its line is the call's (pc-1).
     const linePC = top && o.topIsFault ? f.pc : f.pc - 1;
     const line = pcValue(f.fn.pcln, Math.max(linePC - f.fn.entry, 0));
-    let s = `${f.fn.name}(${argList(rt, f)})\n\t${rt.img.file}:${line}`;
+    let s = `${f.fn.name}(${argList(st, f)})\n\t${st.img.file}:${line}`;
     if (f.pc > f.fn.entry) s += ` +${hex(f.pc - f.fn.entry)}`;
     if (o.withRegs) s += ` fp=${hex(f.fp)} sp=${hex(f.sp)} pc=${hex(f.pc)}`;
-    rt.print(s + '\n');
+    st.print(s + '\n');
     return true;
   });
 }
 
 /** Go prints g0's frames under "runtime stack:" when a throw happens there. */
-export function printRuntimeStack(rt: Runtime, names: readonly string[]): void {
-  rt.print('runtime stack:\n');
-  const g0 = rt.g0;
-  let sp = rt.gField(g0, G.stackHi) - 0x200;
+export function printRuntimeStack(st: State, names: readonly string[]): void {
+  st.print('runtime stack:\n');
+  const g0 = st.g0;
+  let sp = st.gField(g0, G.stackHi) - 0x200;
   for (const name of names) {
-    const fn = rt.func(name);
+    const fn = st.func(name);
     const fp = sp + 0x40;
     const file = name === 'runtime.throw' ? 'runtime/panic.ts' : 'runtime/stack.ts';
-    rt.print(`${name}(${name === 'runtime.throw' ? '...' : ''})\n\t${file} fp=${hex(fp)} sp=${hex(sp)} pc=${hex(fn.entry)}\n`);
+    st.print(`${name}(${name === 'runtime.throw' ? '...' : ''})\n\t${file} fp=${hex(fp)} sp=${hex(sp)} pc=${hex(fn.entry)}\n`);
     sp = fp;
   }
-  rt.print('\n');
+  st.print('\n');
 }

@@ -3,19 +3,19 @@
 // It runs a `switch` over the function's entry points and loops inside for
 // branches, and for calls and returns that stay within the function
 // (recursion); it RETURNS to the dispatcher (run below) at every other call
-// and return, host call, trap and time slice — so a gasm call never recurses
-// in JavaScript, and the runtime always sees memory and registers as the
-// interpreter (machine.ts) would leave them. Same semantics as the
-// interpreter, which stays the reference (tests/engines.test.ts).
+// and return, host call, trap and the end of its step budget — so a gasm
+// call never recurses in JavaScript, and the runtime always sees memory and
+// registers as the interpreter (machine.ts) would leave them. Same semantics
+// as the interpreter, which stays the reference (tests/engines.test.ts).
 import { Fault } from './memory.js';
-import { Next, type Machine } from './machine.js';
+import { Next, type Engine, type Machine } from './machine.js';
 import { Exit, generate, SP_MARGIN } from './jitgen.js';
 
 type Compiled = (entry: number) => number;
 
 /** State the generated code shares with the dispatcher: the clock and flags (typed arrays), and the slot it stopped at. */
 export class JitState {
-  /** [steps, the step count that ends the time slice]. (Typed arrays: compiled code's stores never change an object's shape.) */
+  /** [steps, the step count at which the run's budget ends]. (Typed arrays: compiled code's stores never change an object's shape.) */
   readonly clock = new Float64Array(2);
   /** The flags, CMP's operands: a's low and high words, b's low and high words. */
   readonly flags = new Int32Array(4);
@@ -49,7 +49,7 @@ export class JitState {
   }
 }
 
-export class Jit {
+export class Jit implements Engine {
   private readonly fnAt: (Compiled | undefined)[];
   readonly S: JitState;
 
@@ -80,12 +80,28 @@ export class Jit {
     return fn;
   }
 
-  /** The dispatcher: run compiled functions until the host says stop. */
-  run(): void {
+  /**
+   * The dispatcher: run compiled functions for `steps` instructions, or until
+   * the host says stop. Compiled code checks the budget once per block, at
+   * its entry; the last instructions of a budget that no longer hold a whole
+   * block run in the interpreter, so that a run stops at exactly `steps`.
+   */
+  run(steps: number): Next {
     const m = this.m, S = this.S, code = m.code;
+    const end = m.steps + steps;
+    // A budget that ended in the interpreter may have stopped inside a block:
+    // the interpreter takes it on to the next entry of compiled code.
     let slot = m.slotAt(m.pc);
+    for (;;) {
+      this.compiled(slot);
+      if (this.entry[slot] === 1) break;
+      if (m.steps >= end) return Next.Continue;
+      if (m.run(1) === Next.Stop) return Next.Stop;
+      slot = m.slotAt(m.pc);
+    }
+    if (m.steps >= end) return Next.Continue;
     S.clock[0] = m.steps;
-    S.clock[1] = m.steps + m.slice;
+    S.clock[1] = end;
     try {
       for (;;) {
         let r: number;
@@ -95,7 +111,7 @@ export class Jit {
           if (!(e instanceof Fault)) throw e;
           m.pc = code.pc[S.at]!;
           this.sync();
-          if (m.host.trap(m, { k: 'fault', fault: e, pc: m.pc }) === Next.Stop) return;
+          if (m.host.trap(m, { k: 'fault', fault: e, pc: m.pc }) === Next.Stop) return Next.Stop;
           slot = m.slotAt(m.pc);
           continue;
         }
@@ -110,10 +126,12 @@ export class Jit {
             if (next !== Next.Stop && m.pc === at) m.pc = code.next[S.at]!;
             break;
           }
-          case Exit.Tick:
-            S.clock[1] = S.clock[0] + m.slice;
-            next = m.host.tick(m);
-            break;
+          case Exit.Tick: {
+            // The block at m.pc does not fit what is left of the budget.
+            const next = m.run(S.clock[1]! - S.clock[0]!);
+            this.load();
+            return next;
+          }
           case Exit.Divide: next = m.host.trap(m, { k: 'divide', pc: m.pc }); break;
           case Exit.BadCall: {
             const target = m.reg(code.ra[S.at]!);
@@ -122,12 +140,19 @@ export class Jit {
           }
           default: next = m.host.trap(m, { k: 'breakpoint', pc: m.pc }); break;
         }
-        if (next === Next.Stop) return;
+        if (next === Next.Stop) return Next.Stop;
         slot = m.slotAt(m.pc);
       }
     } finally {
       this.sync();
     }
+  }
+
+  /** Take the machine's steps and flags after the interpreter ran. */
+  private load(): void {
+    const m = this.m, S = this.S, f = S.flags;
+    S.clock[0] = m.steps;
+    f[0] = m.fal; f[1] = m.fah; f[2] = m.fbl; f[3] = m.fbh;
   }
 
   /** Make the machine's view (steps, flags) current for the runtime. */

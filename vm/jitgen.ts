@@ -175,14 +175,14 @@ class FuncGen {
     const starts = [...this.ents].sort((a, b) => a - b);
     const careful: [number, number][] = [];
     this.emit('let o = 0, q = 0, w = 0, x = 0, v = 0, y = 0, dl = 0, dh = 0, SPW = 0, GI = 0, jl = 0, jh = 0, at = 0, e = entry;');
-    // Steps left in the time slice, an int32 (a slice is below 2^31 steps).
+    // Steps left in the run's budget, an int32 (a budget is below 2^31 steps).
     this.emit('let fal = FL[0], fah = FL[1], fbl = FL[2], fbh = FL[3], lim = CLK[1], left = (lim - CLK[0]) | 0, nl = 0;');
     this.emit('/*LOAD*/');
     this.emit('out: for (;;) { sw: switch (e) {');
     starts.forEach((s, k) => {
       const end = starts[k + 1] ?? this.to;
       this.emit(`case ${s}:`);
-      // Count steps at entry points: a time slice ends only there.
+      // Count steps at entry points: compiled code stops only there (the dispatcher finishes a budget in the interpreter).
       // (Rare exits only assign constants: code V8 has never run must not need type feedback.)
       this.emit(`if ((nl = left - ${end - s}) < 0) { at = ${s}; return ${Exit.Tick}; } left = nl;`);
       if (this.touchesStack(s, end)) {

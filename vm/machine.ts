@@ -4,6 +4,9 @@
 // in JavaScript. The runtime is entered only at HOSTCALL (the bodies of
 // runtime.* functions) and at faults; after either, the loop reloads its
 // cached state, because the runtime may have moved the stack or switched g.
+// An engine runs a given number of instructions (run(steps)) and returns:
+// the runtime decides between runs whether the program goes on.
+import { G } from '../abi/runtime2.js';
 import { Cond, Op, OPS } from '../isa/ops.js';
 import type { Target } from '../isa/target.js';
 import { Fault, type Memory } from './memory.js';
@@ -17,14 +20,17 @@ export interface Host {
   hostcall(m: Machine, id: number): Next;
   /** A fault or a trap raised by an instruction at pc. */
   trap(m: Machine, t: Trap): Next;
-  /** Called every `slice` instructions (bounds, timeouts, preemption). */
-  tick(m: Machine): Next;
+}
+
+/** Something that runs gasm code: the interpreter (Machine) or the compiling engine (vm/jit.ts). */
+export interface Engine {
+  /** Run at most `steps` instructions (below 2^31); Next.Stop when the host said stop. */
+  run(steps: number): Next;
 }
 
 export type Trap =
   | { readonly k: 'fault'; readonly fault: Fault; readonly pc: number }
   | { readonly k: 'divide'; readonly pc: number }
-  | { readonly k: 'badpc'; readonly pc: number; readonly target: number }
   | { readonly k: 'breakpoint'; readonly pc: number }
   /** A funcval call whose staged argument frame differs from the callee's. */
   | { readonly k: 'badcall'; readonly pc: number; readonly target: number; readonly size: number };
@@ -59,7 +65,7 @@ OPS.forEach((row, i) => {
 /** 2^32: a 64-bit word is (high word) * TWO32 + (low word, unsigned). */
 export const TWO32 = 4294967296;
 
-export class Machine {
+export class Machine implements Engine {
   readonly wide: boolean;
   readonly W: number;
   /** Registers: low 32 bits, and (amd64) high 32 bits. */
@@ -83,17 +89,17 @@ export class Machine {
    * (else -1): the prologue then loads g.stackguard0 without an address check.
    */
   readonly gw = new Int32Array(3);
-  /** Size of the runtime's g structure (set by the runtime before it sets g). */
-  gBytes = 0;
+  /** Size of the runtime's g structure. */
+  readonly gBytes: number;
   // Flags: the operands of the last CMP (a - b).
   fal = 0; fah = 0; fbl = 0; fbh = 0;
+  /** Instructions executed so far. */
   steps = 0;
-  /** Instructions between host ticks (below 2^31: compiled code counts them in an int32). */
-  slice = 1 << 20;
 
   constructor(readonly t: Target, readonly mem: Memory, readonly code: Code, readonly host: Host) {
     this.wide = t.ptrSize === 8;
     this.W = t.ptrSize;
+    this.gBytes = G.words * t.ptrSize;
   }
 
   // ---- register access for the runtime (words as JS numbers, exact below 2^53)
@@ -146,20 +152,21 @@ export class Machine {
     }
   }
 
-  /** Run until the runtime says stop. */
-  run(): void {
-    let slot = this.slotAt(this.pc);
-    let budget = this.slice;
+  /** Run exactly `steps` instructions, or fewer when the host says stop. */
+  run(steps: number): Next {
+    if (steps <= 0) return Next.Continue;
+    this.budgetLeft = steps;
     try {
-      this.loop(slot, budget);
+      return this.loop(this.slotAt(this.pc), steps);
     } finally {
-      this.steps += this.slice - this.budgetLeft;
+      this.steps += steps - this.budgetLeft;
     }
   }
 
+  /** Instructions of the current run not executed yet. */
   private budgetLeft = 0;
 
-  private loop(slot: number, budget: number): void {
+  private loop(slot: number, budget: number): Next {
     const code = this.code, mem = this.mem, r = this.r, h = this.h, wide = this.wide, W = this.W;
     const op = code.op, cnd = code.cond, ra = code.ra, rb = code.rb, d1 = code.d1, d2 = code.d2;
     const ilo = code.ilo, ihi = code.ihi, tgt = code.tgt, npc = code.next;
@@ -194,14 +201,8 @@ export class Machine {
     for (;;) {
       try {
         for (;;) {
+          if (budget === 0) { this.pc = code.pc[slot]!; return Next.Continue; }
           this.budgetLeft = --budget;
-          if (budget < 0) {
-            this.pc = code.pc[slot]!;
-            this.steps += this.slice;
-            budget = this.slice;
-            if (this.host.tick(this) === Next.Stop) return;
-            slot = this.slotAt(this.pc);
-          }
           const o = op[slot]!;
           const c = cnd[slot]!;
           if (c !== Cond.AL && isArm && !this.cond(c)) { slot++; continue; }
@@ -238,7 +239,7 @@ export class Machine {
               const target = o === CALL_B ? d1[slot]! : this.reg(ra[slot]!);
               if (o === CALL_RI && code.fnArgs[this.slotAt(target)] !== ilo[slot]) {
                 this.pc = code.pc[slot]!;
-                if (this.host.trap(this, { k: 'badcall', pc: this.pc, target, size: ilo[slot]! }) === Next.Stop) return;
+                if (this.host.trap(this, { k: 'badcall', pc: this.pc, target, size: ilo[slot]! }) === Next.Stop) return Next.Stop;
                 slot = this.slotAt(this.pc);
                 break;
               }
@@ -290,13 +291,13 @@ export class Machine {
             }
             case HOSTCALL: {
               this.pc = code.pc[slot]!;
-              if (this.host.hostcall(this, ilo[slot]!) === Next.Stop) return;
+              if (this.host.hostcall(this, ilo[slot]!) === Next.Stop) return Next.Stop;
               slot = this.slotAt(this.pc === code.pc[slot] ? npc[slot]! : this.pc);
               break;
             }
             case BREAK: {
               this.pc = code.pc[slot]!;
-              if (this.host.trap(this, { k: 'breakpoint', pc: this.pc }) === Next.Stop) return;
+              if (this.host.trap(this, { k: 'breakpoint', pc: this.pc }) === Next.Stop) return Next.Stop;
               slot = this.slotAt(this.pc);
               break;
             }
@@ -332,7 +333,7 @@ export class Machine {
               }
               if ((aop === Op.DIV || aop === Op.MOD) && sl === 0 && (!wide || sh === 0)) {
                 this.pc = code.pc[slot]!;
-                if (this.host.trap(this, { k: 'divide', pc: this.pc }) === Next.Stop) return;
+                if (this.host.trap(this, { k: 'divide', pc: this.pc }) === Next.Stop) return Next.Stop;
                 slot = this.slotAt(this.pc);
                 break;
               }
@@ -346,7 +347,7 @@ export class Machine {
       } catch (e) {
         if (!(e instanceof Fault)) throw e;
         this.pc = code.pc[slot]!;
-        if (this.host.trap(this, { k: 'fault', fault: e, pc: this.pc }) === Next.Stop) return;
+        if (this.host.trap(this, { k: 'fault', fault: e, pc: this.pc }) === Next.Stop) return Next.Stop;
         slot = this.slotAt(this.pc);
       }
     }

@@ -1,10 +1,10 @@
 // Whole-program symbols for one target: named types, function signatures
 // (user and runtime), globals. Reports duplicates and bad types.
+import { RUNTIME_FUNCS, type RuntimeFunc, type SigEntry } from '../abi/funcs.js';
 import type { Target } from '../isa/target.js';
 import type { GlobalDecl, Param, Program, TextDecl, TypeExpr } from './ast.js';
 import type { Diagnostics, Pos } from './diag.js';
 import { looksLikeRegister } from './parser.js';
-import { RUNTIME_FUNCS, type RuntimeFunc } from './runtimefuncs.js';
 import {
   ConstError, arrayOf, basicType, chanOf, closureOf, evalConst, fitsWord, memStatsType, named, ptrTo, wordsOf, type Kind, type Type,
 } from './types.js';
@@ -46,7 +46,7 @@ export class ProgramInfo {
   private readonly resolved = new Map<string, Type | null>();
   private readonly resolving = new Set<string>();
 
-  constructor(readonly t: Target, readonly prog: Program, readonly diags: Diagnostics) {
+  constructor(readonly t: Target, readonly prog: Program, readonly diags: Diagnostics, testFuncs = false) {
     const seen = new Map<string, Pos>();
     const declare = (name: string, pos: Pos, what: string): boolean => {
       const prev = seen.get(name);
@@ -73,7 +73,7 @@ export class ProgramInfo {
     }
     // Every named type is resolved, used or not, so a bad declaration is always reported.
     for (const name of this.typeDecls.keys()) this.namedType(name, this.typeDecls.get(name)!.pos);
-    for (const r of RUNTIME_FUNCS) this.funcs.set(r.name, this.runtimeSig(r));
+    for (const r of RUNTIME_FUNCS) if (testFuncs || !r.test) this.funcs.set(r.name, this.runtimeSig(r));
   }
 
   /** An initialiser must suit the global's type: a string, a bool, or an integer that fits the word. */
@@ -186,7 +186,7 @@ export class ProgramInfo {
     const W = this.t.ptrSize;
     const pos = { line: 0, col: 0 };
     let off = 0;
-    const mk = (list: readonly [string, string][]) => list.map(([name, tn]) => {
+    const mk = (list: readonly SigEntry[]) => list.map(([name, tn]) => {
       const type = tn === '*runtime.MemStats' ? ptrTo(memStatsType(W), W) : basicType(tn as Kind, W)!;
       const s: Slot = { name, type, off, pos };
       off += wordsOf(type.size, W) * W;

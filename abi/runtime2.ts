@@ -1,0 +1,46 @@
+// Layouts of the runtime's structures in VM memory, in words (Go's
+// runtime2.go). The compiler reads them where it emits code that touches
+// them (the prologue's stackguard0); the runtime, traceback and copystack
+// read and write the structures through them. No offset is written anywhere
+// else.
+
+/** g: a goroutine. It begins with its stack bounds, as in Go 1.4, so stackguard0 is word 2. */
+export const G = {
+  stackLo: 0, stackHi: 1,
+  /** Compared by every Go prologue: lo + StackGuard, or a sentinel (abi/stack.ts). */
+  stackguard0: 2,
+  /** For C prologues in Go (never checked by gasm code). */
+  stackguard1: 3,
+  panic: 4, defer: 5, m: 6,
+  /** g.sched, a gobuf: where the goroutine resumes. */
+  sched: 7,
+  syscallsp: 13, status: 14, goid: 15, waitreason: 16,
+  sig: 17, sigcode0: 18, sigcode1: 19, sigpc: 20, throwsplit: 21,
+  /** A preemption was requested (Go 1.4's g.preempt: duplicates stackguard0 = StackPreempt). */
+  preempt: 22,
+  words: 23,
+} as const;
+
+/** gobuf: saved registers of a goroutine that is not running (g.sched). */
+export const Gobuf = { sp: 0, pc: 1, g: 2, ctxt: 3, lr: 4, ret: 5, words: 6 } as const;
+
+/** m: the machine thread (gorun has one). */
+export const M = {
+  g0: 0, curg: 1,
+  /** m.morebuf, a gobuf: the caller of the function that needed more stack. */
+  morebuf: 2,
+  locks: 8, mallocing: 9, gcing: 10, throwing: 11, dying: 12,
+  words: 13,
+} as const;
+
+/** Goroutine statuses (Go 1.4 runtime.h), and the names tracebacks print. */
+export const Gstatus = { idle: 0, runnable: 1, running: 2, syscall: 3, waiting: 4, dead: 6, copystack: 8 } as const;
+
+export const gStatusStrings: Readonly<Record<number, string>> = {
+  [Gstatus.idle]: 'idle', [Gstatus.runnable]: 'runnable', [Gstatus.running]: 'running',
+  [Gstatus.syscall]: 'syscall', [Gstatus.waiting]: 'waiting', [Gstatus.dead]: 'dead', [Gstatus.copystack]: 'copystack',
+};
+
+/** Why a goroutine waits (g.waitreason), as the goroutine header prints it. */
+export const waitReasonStrings = ['', 'stack growth'] as const;
+export const waitReasonStackGrowth = 1;

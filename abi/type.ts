@@ -1,0 +1,28 @@
+// Type descriptors in read-only data (type.NAME symbols): what the linker
+// writes and the runtime reads (printing panic values, UNBOX, the
+// allocator's pointer bitmaps). Words, then the pointer bitmap in bytes.
+
+export const TypeDesc = {
+  size: 0, kind: 1,
+  /** The element type's descriptor (pointers and channels), or 0. */
+  elem: 2,
+  /** The type's name as a string: data pointer and length. */
+  name: 3, nameLen: 4,
+  /** Words of the value the bitmap covers; the bitmap follows, one bit per word. */
+  ptrWords: 5,
+  bitmap: 6,
+} as const;
+
+export type Kind = 'int' | 'uint' | 'uintptr' | 'byte' | 'bool' | 'string' | 'any' | 'error'
+  | 'ptr' | 'func' | 'chan' | 'array' | 'closure' | 'struct';
+
+/** The kind word of a descriptor. */
+export const KIND: Readonly<Record<Kind, number>> = {
+  int: 1, uint: 2, uintptr: 3, byte: 4, bool: 5, string: 6, any: 7, error: 8,
+  ptr: 9, func: 10, chan: 11, array: 12, closure: 13, struct: 14,
+};
+
+/** Bytes of a descriptor whose value has ptrWords words. */
+export function typeDescSize(ptrSize: number, ptrWords: number): number {
+  return TypeDesc.bitmap * ptrSize + Math.ceil(Math.ceil(ptrWords / 8) / ptrSize) * ptrSize;
+}

@@ -1,0 +1,45 @@
+// How a run crashes: Go's throw (here gothrow, its Go 1.4 name in Go code),
+// fatalthrow and dopanic. A throw is unrecoverable: its details are printed
+// first with a `runtime:` prefix by the caller, then `fatal error: msg`, the
+// stacks, and the run ends with exit status 2 by unwinding to the host
+// adapter: the runtime's only non-local exit. An unrecovered panic ends the
+// run too, but by the ordinary way: its handler returns Next.Stop.
+import { M } from '../abi/runtime2.js';
+import { callerOfHostcall } from './asm.js';
+import { printRuntimeStack, printTraceback } from './traceback.js';
+import { Unwind, type State } from './state.js';
+
+/** Where the goroutine's traceback starts; `runtimeStack` names g0's frames when the throw happened there. */
+export interface Where {
+  readonly pc: number;
+  readonly sp: number;
+  readonly lr: number;
+  readonly runtimeStack?: readonly string[];
+  /** The innermost frame faulted (its pc is not a return address). */
+  readonly topIsFault?: boolean;
+}
+
+/** The g0 frames of a throw from newstack. */
+export const NEWSTACK_FRAMES = ['runtime.throw', 'runtime.newstack', 'runtime.morestack'] as const;
+
+/**
+ * throw: "fatal error: msg", then the goroutine's traceback (with fp/sp/pc,
+ * as Go prints when crashing), exit 2. `where` defaults to the caller of the
+ * frameless runtime function being run.
+ */
+export function gothrow(st: State, msg: string, where?: Where): never {
+  st.beginReport();
+  st.setMField(M.throwing, 1);
+  st.print(`fatal error: ${msg}\n\n`);
+  if (where?.runtimeStack) printRuntimeStack(st, where.runtimeStack);
+  const at = where ?? callerOfHostcall(st);
+  printTraceback(st, st.curg, at.pc, at.sp, at.lr, { withRegs: true, topIsFault: where?.topIsFault ?? false });
+  throw new Unwind({ code: 2, bound: null });
+}
+
+/** dopanic: the goroutine's traceback (no registers: a panic, not a throw); the run ends with exit 2. */
+export function dopanic(st: State, at: Where): void {
+  st.print('\n');
+  printTraceback(st, st.curg, at.pc, at.sp, at.lr, { withRegs: false, topIsFault: at.topIsFault ?? false });
+  st.exit(2);
+}

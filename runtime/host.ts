@@ -1,0 +1,71 @@
+// The host adapter: what the engines call (vm/machine.ts Host). A HOSTCALL
+// runs the handler of runtime function `id` from an array indexed by id,
+// built once from every module's handlers and checked against abi/funcs.ts
+// when this module loads; a trap becomes sigpanic. A throw (state.ts
+// Unwind) ends here, as the run's final status: the engines only ever see
+// Next.Continue or Next.Stop.
+import { RUNTIME_FUNCS } from '../abi/funcs.js';
+import { Next, type Host, type Machine, type Trap } from '../vm/machine.js';
+import { handlers as iface } from './iface.js';
+import { handlers as malloc } from './malloc.js';
+import { handlers as mprof } from './mprof.js';
+import { handlers as mstats } from './mstats.js';
+import { handlers as panic } from './panic.js';
+import { handlers as print } from './print.js';
+import { handlers as proc } from './proc.js';
+import type { Handler, Handlers, Runtime } from './runtime.js';
+import { handlers as signal, sigpanic } from './signal.js';
+import { handlers as stack } from './stack.js';
+import { Unwind } from './state.js';
+import { handlers as string } from './string.js';
+import { handlers as testfuncs } from './testfuncs.js';
+
+/** Every handler by id; an absent function (abi/funcs.ts) has none, and programs that need it are refused. */
+export const HANDLERS: readonly (Handler | null)[] = buildHandlers([stack, proc, print, panic, signal, malloc, iface, string, mstats, mprof, testfuncs]);
+
+function buildHandlers(modules: readonly Handlers[]): (Handler | null)[] {
+  const byName = new Map<string, Handler>();
+  for (const m of modules) {
+    for (const [name, h] of Object.entries(m)) {
+      if (byName.has(name)) throw new Error(`runtime: two handlers for ${name}`);
+      byName.set(name, h);
+    }
+  }
+  const table = RUNTIME_FUNCS.map((r) => {
+    const h = byName.get(r.name) ?? null;
+    if (!h && !r.absent) throw new Error(`runtime: no handler for ${r.name}`);
+    if (h && r.absent) throw new Error(`runtime: ${r.name} has a handler but abi/funcs.ts marks it absent`);
+    byName.delete(r.name);
+    return h;
+  });
+  if (byName.size > 0) throw new Error(`runtime: handlers for functions abi/funcs.ts does not list: ${[...byName.keys()].join(', ')}`);
+  return table;
+}
+
+export class HostAdapter implements Host {
+  private rt: Runtime | null = null;
+
+  attach(rt: Runtime): void { this.rt = rt; }
+
+  hostcall(_m: Machine, id: number): Next {
+    const rt = this.rt!;
+    return this.guard(rt, () => HANDLERS[id]!(rt));
+  }
+
+  trap(_m: Machine, t: Trap): Next {
+    const rt = this.rt!;
+    return this.guard(rt, () => sigpanic(rt, t));
+  }
+
+  /** Run runtime work; a throw ends the run with its status. */
+  guard(rt: Runtime, work: () => Next): Next {
+    try {
+      const next = work();
+      return rt.st.status ? Next.Stop : next;
+    } catch (e) {
+      if (!(e instanceof Unwind)) throw e;
+      rt.st.status ??= e.status;
+      return Next.Stop;
+    }
+  }
+}

@@ -1,0 +1,18 @@
+// Go's mstats.go: ReadMemStats fills the program's MemStats (abi/mstats.ts)
+// from the allocators' own counters.
+import { MEMSTATS_FIELDS, type MemStatsField } from '../abi/mstats.js';
+import { Next } from '../vm/machine.js';
+import { arg } from './asm.js';
+import type { Handlers } from './runtime.js';
+
+export const handlers: Handlers = {
+  'runtime.ReadMemStats': ({ st, mcache, stacks }) => {
+    const p = arg(st, 0);
+    const values: Record<MemStatsField, number> = {
+      Mallocs: mcache.mallocs, Frees: mcache.frees, HeapAlloc: mcache.heapAlloc, HeapSys: mcache.heapSys,
+      StackInuse: stacks.inuse, StackSys: stacks.sys, NumGC: 0, StackGrowths: st.stats.stackGrowths, StackShrinks: 0,
+    };
+    MEMSTATS_FIELDS.forEach((f, i) => st.stw(p + i * st.W, values[f]));
+    return Next.Continue;
+  },
+};

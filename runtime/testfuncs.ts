@@ -1,0 +1,28 @@
+// Runtime functions for the runtime's own tests (Go's export_test.go),
+// callable only by programs compiled with compile's testFuncs option.
+//
+// runtime.callbackTest(fn func(i int) (r int), n int) (sum int) calls fn(0)
+// … fn(n-1) from the host, each on the goroutine's stack through
+// reflectcall, and returns the sum of the results: it shows that a runtime
+// function can call into gasm and continue when the call returns, even when
+// the call has moved the stack under it. Its state (i, sum) is in its frame.
+import { frameReturn, reflectcall, stubFrame } from './asm.js';
+import type { Handlers } from './runtime.js';
+
+export const handlers: Handlers = {
+  'runtime.callbackTest': ({ st }) => {
+    const W = st.W;
+    const f = stubFrame(st, 'runtime.callbackTest');
+    const fn = st.ldw(f.args), n = st.ldw(f.args + W);
+    const iAddr = f.locals, sumAddr = f.locals + W;
+    let i = st.ldw(iAddr);
+    if (i > 0) st.stw(sumAddr, st.ldw(sumAddr) + st.ldw(f.out + W)); // the result of fn(i-1)
+    if (i === n) {
+      st.stw(f.args + 2 * W, st.ldw(sumAddr));
+      return frameReturn(st);
+    }
+    st.stw(f.out, i);
+    st.stw(iAddr, ++i);
+    return reflectcall(st, fn);
+  },
+};

@@ -96,7 +96,7 @@ f('runtime.closechan', [['c', 'uintptr']], [], { absent: true });
 // call made on the goroutine's stack (which fn may grow) and returning to
 // the host before the next (runtime/asm.ts reflectcall).
 f('runtime.callbackTest', [['fn', 'func'], ['n', 'int']], [['sum', 'int']], {
-  user: true, test: true, frame: { locals: [['i', 'int'], ['sum', 'int']], outWords: 2 },
+  user: true, test: true, frame: { locals: [['i', 'int'], ['acc', 'int']], outWords: 2 },
 });
 
 export const RUNTIME_FUNCS: readonly RuntimeFunc[] = table.map((r, id) => ({ ...r, id }));

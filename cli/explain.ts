@@ -3,6 +3,7 @@
 // decoded the jump, the old and new stack, every adjusted pointer, where
 // execution resumes. Narration goes to standard output; the program's own
 // output and reports stay on standard error.
+import { StackForceMove, StackPreempt, StackSmall } from '../abi/stack.js';
 import type { FuncInfo, Image } from '../compiler/image.js';
 import { targetOf } from '../isa/target.js';
 import type { RuntimeEvent } from '../runtime/events.js';
@@ -25,12 +26,14 @@ export class Narrator {
         this.growth++;
         this.adjusted = 0;
         const f = this.fn(e.fn);
-        const check = !f || f.split === 'small' ? `SP ${hex(e.sp)} <= stackguard0 ${hex(e.guard)}`
-          : f.split === 'big' && t.family === 'arm' ? `SP ${hex(e.sp)} - ${f.spDelta} (its autosize) <= stackguard0 ${hex(e.guard)}`
-          : f.split === 'big' ? `SP ${hex(e.sp)} - ${f.spDelta - 128} (its frame beyond StackSmall) <= stackguard0 ${hex(e.guard)}`
-          : `SP ${hex(e.sp)} leaves less than its ${f.spDelta}-byte frame above stackguard0 ${hex(e.guard)}`;
-        const forced = e.guard > 2 ** 31 && t.ptrSize === 4 || e.guard > 2 ** 60 ? ' (stackguard0 holds StackPreempt: --stackforcemove makes every check fail)' : '';
-        this.write(`#${this.growth} ${e.fn}: split check failed: ${check}${forced}\n`);
+        const guard = hex(BigInt.asUintN(t.ptrSize * 8, BigInt(e.guard)));
+        const check = !f || f.split === 'small' ? `SP ${hex(e.sp)} <= stackguard0 ${guard}`
+          : f.split === 'big' && t.family === 'arm' ? `SP ${hex(e.sp)} - ${f.spDelta} (its autosize) <= stackguard0 ${guard}`
+          : f.split === 'big' ? `SP ${hex(e.sp)} - ${f.spDelta - StackSmall} (its frame beyond StackSmall) <= stackguard0 ${guard}`
+          : `SP ${hex(e.sp)} leaves less than its ${f.spDelta}-byte frame above stackguard0 ${guard}`;
+        const why = e.guard === StackForceMove ? ' (stackguard0 holds StackForceMove: --stackforcemove makes every check fail)'
+          : e.guard === StackPreempt ? ' (stackguard0 holds StackPreempt: a preemption request)' : '';
+        this.write(`#${this.growth} ${e.fn}: split check failed: ${check}${why}\n`);
         this.write(`  morestack saved g.sched = {pc: ${hex(e.schedPC)} (the jump after the call), sp: ${hex(e.schedSP)}, ctxt: ${hex(e.ctxt)}}\n`);
         this.write(`           and m.morebuf = {pc: ${hex(e.morebufPC)} (in the caller ${e.caller}), sp: ${hex(e.morebufSP)}}, then switched to g0\n`);
         return;
@@ -42,6 +45,9 @@ export class Narrator {
         this.write(`  rewindmorestack: bytes ${bytes} at ${hex(e.jmpPC)} are ${what} = ${hex(e.resumePC)}, the start of ${e.fn}\n`);
         return;
       }
+      case 'preempt':
+        this.write(`  newstack: stackguard0 held StackPreempt: goroutine ${e.goid} yields in ${e.fn} (as if it called runtime.Gosched) instead of growing its stack\n`);
+        return;
       case 'grow':
         this.write(e.forced
           ? `  newstack: no growth needed; --stackforcemove moves the ${e.oldSize}-byte stack anyway\n`

@@ -16,7 +16,8 @@ import { Cond, Op, OPS } from '../isa/ops.js';
 import type { Target } from '../isa/target.js';
 import type { Diagnostics } from './diag.js';
 import type { LoweredFunc } from './lowerctx.js';
-import { allocFrame, deferreturnExit, epilogue, splitKind, stacksplit, type Emitter, type SplitKind } from './prologue.js';
+import type { SplitKind } from './image.js';
+import { allocFrame, deferreturnExit, epilogue, splitKind, stacksplit, type Emitter } from './prologue.js';
 import { I, M, R, rowFor, type PArg, type Prog } from './proglist.js';
 import { ConstError, evalConst, wordsOf } from './types.js';
 

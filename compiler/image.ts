@@ -1,7 +1,9 @@
 // The compiler's output: plain data the VM loads and the runtime reads.
 // Nothing here runs; the runtime's own state lives in VM memory.
 import type { Arch } from '../isa/target.js';
-import type { SplitKind } from './prologue.js';
+
+/** Which compare sequence a function's split check uses (compiler/prologue.ts). */
+export type SplitKind = 'small' | 'big' | 'huge';
 
 /** A pc-value table: value[i] holds from pc[i] (offset from the function entry) up to pc[i+1]. */
 export interface PCTable {

@@ -34,9 +34,8 @@ import { ARM_MORESTACK_LR, StackBig, StackGuard, StackPreempt, StackSmall } from
 import { G } from '../abi/runtime2.js';
 import { Cond, Op } from '../isa/ops.js';
 import { AX, CX, SI, type Target } from '../isa/target.js';
+import type { SplitKind } from './image.js';
 import { I, L, M, R, SYM, rowFor, type PArg, type Prog } from './proglist.js';
-
-export type SplitKind = 'small' | 'big' | 'huge';
 
 /** Which compare sequence a frame needs (x86: the frame; arm: autosize). */
 export function splitKind(size: number): SplitKind {

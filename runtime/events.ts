@@ -3,7 +3,7 @@
 // state.
 
 export type RuntimeEvent =
-  /** A split check failed and f called morestack, which recorded where f and its caller were. */
+  /** A split check failed and f called morestack, which recorded where f and its caller were. `guard` is stackguard0 read as a signed word (the sentinels of abi/stack.ts are negative). */
   | { k: 'morestack'; fn: string; sp: number; guard: number; schedPC: number; schedSP: number; ctxt: number; morebufPC: number; morebufSP: number; caller: string }
   /** rewindmorestack decoded the branch after the morestack call. */
   | { k: 'rewind'; jmpPC: number; bytes: number[]; resumePC: number; fn: string }

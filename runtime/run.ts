@@ -98,6 +98,9 @@ export class Run {
     return this.finish();
   }
 
+  /** Instructions executed so far. */
+  get steps(): number { return this.rt.st.m.steps; }
+
   /** Ask the running goroutine to stop at its next split check (Go's preemptone). */
   preempt(): void {
     if (!this.result) preemptone(this.rt.st, this.rt.st.curg);

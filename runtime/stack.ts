@@ -303,7 +303,7 @@ function adjustctxt(st: State, g: number, adj: AdjustInfo): void {
 function emitMorestack(st: State, g: number): void {
   const schedPC = st.sched(g, Gobuf.pc), schedSP = st.sched(g, Gobuf.sp);
   st.emit({
-    k: 'morestack', fn: st.funcName(schedPC), sp: schedSP, guard: st.gField(g, G.stackguard0),
+    k: 'morestack', fn: st.funcName(schedPC), sp: schedSP, guard: st.lds(g + G.stackguard0 * st.W),
     schedPC, schedSP, ctxt: st.sched(g, Gobuf.ctxt),
     morebufPC: st.morebuf(Gobuf.pc), morebufSP: st.morebuf(Gobuf.sp), caller: st.funcName(st.morebuf(Gobuf.pc) - 1),
   });

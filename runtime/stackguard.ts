@@ -8,62 +8,96 @@
 // (compiler/prologue.ts) special-cases only StackPreempt: with any other
 // value above every SP its subtraction wraps and the check PASSES without
 // comparing the real guard, so the function would allocate its frame below
-// the stack. Wherever a huge-frame check may run before the next check of
-// another shape fails, the real guard is armed instead: when the function
-// about to start has a huge frame, or some frame on the stack may call one
-// (directly, or through a func value, a deferred call or a callback while
-// the image has a huge-frame function).
+// the stack. So wherever a huge-frame check may be the next check to run
+// (before any small or big one, which the sentinel makes fail and which
+// decides again) the real guard is armed instead. That is decided from the
+// code (hugeAhead below) at each resume point: the function about to run and
+// the return address of every frame on the stack.
 import { runtimeFunc } from '../abi/funcs.js';
 import { G } from '../abi/runtime2.js';
 import { StackForceMove, StackGuard } from '../abi/stack.js';
-import type { FuncInfo, Image } from '../compiler/image.js';
-import { Op, OPS } from '../isa/ops.js';
+import type { Image } from '../compiler/image.js';
+import { Cond, Op, OPS } from '../isa/ops.js';
+import type { Code } from '../vm/predecode.js';
 import type { State } from './state.js';
 import { gentraceback } from './traceback.js';
 
 /** Set g's stackguard0 for running from g.sched on. */
 export function setStackguard(st: State, g: number): void {
   const lo = st.gField(g, G.stackLo);
-  const forced = st.cfg.stackForceMove && !hugeCheckAhead(st, g);
+  const forced = st.cfg.stackForceMove && !hugeCheckNext(st, g);
   st.setGField(g, G.stackguard0, forced ? StackForceMove : lo + StackGuard);
 }
 
-function hugeCheckAhead(st: State, g: number): boolean {
-  const callers = hugeCallers(st);
-  if (callers.size === 0) return false;
+/** May a huge-frame check be the next split check g runs, from g.sched? */
+function hugeCheckNext(st: State, g: number): boolean {
+  const ahead = hugeAhead(st);
+  if (!ahead) return false;
+  const code = st.m.code;
   const at = st.schedWhere(g);
-  const top = st.findFunc(at.pc);
-  if (top && top.split === 'huge' && top.entry === at.pc) return true;
-  let ahead = false;
+  let found = false;
+  // The resume pc of the top frame, then the return address of every caller.
   gentraceback(st, at.pc, at.sp, at.lr, (f) => {
-    ahead = callers.has(f.fn);
-    return !ahead;
+    const slot = code.slotOf[f.pc - code.base] ?? -1;
+    found = slot < 0 || ahead[slot] === 1;
+    return !found;
   });
-  return ahead;
+  return found;
 }
 
-const cache = new WeakMap<Image, Set<FuncInfo>>();
+const cache = new WeakMap<Image, Uint8Array | null>();
 
-/** The functions whose calls may reach a huge-frame check (none when no function has a huge frame). */
-function hugeCallers(st: State): Set<FuncInfo> {
-  let set = cache.get(st.img);
-  if (set) return set;
-  set = new Set();
-  cache.set(st.img, set);
-  if (!st.img.funcs.some((f) => f.split === 'huge')) return set;
-  const code = st.m.code;
-  for (let i = 0; i < code.n; i++) {
-    const row = OPS[code.op[i]!];
-    if (row?.op !== Op.CALL) continue;
-    let reaches = row.form !== 'b'; // through a func value: anything
-    if (!reaches) {
-      const callee = st.findFunc(code.d1[i]!);
-      reaches = !callee || callee.split === 'huge' || (runtimeFunc(callee.name)?.callsGasm ?? false);
+/**
+ * Per instruction slot, 1 if from there a huge-frame check may run before a
+ * small or big one: a call of a huge-frame function, an indirect or deferred
+ * call, or a callback from the runtime, reachable without passing a call of
+ * (or the entry of) a small- or big-frame function. null when no function
+ * has a huge frame. A backward dataflow over each function's code, iterated
+ * to its fixed point (calls of NOSPLIT functions take the callee's value).
+ */
+function hugeAhead(st: State): Uint8Array | null {
+  if (cache.has(st.img)) return cache.get(st.img)!;
+  const funcs = st.img.funcs;
+  let result: Uint8Array | null = null;
+  if (funcs.some((f) => f.split === 'huge')) {
+    const code = st.m.code;
+    const v = new Uint8Array(code.n + 1);
+    for (let changed = true; changed;) {
+      changed = false;
+      for (let i = code.n - 1; i >= 0; i--) {
+        const x = transfer(st, code, v, i);
+        if (x !== v[i]) { v[i] = x; changed = true; }
+      }
     }
-    if (reaches) {
-      const caller = st.findFunc(code.pc[i]!);
-      if (caller) set.add(caller);
-    }
+    result = v;
   }
-  return set;
+  cache.set(st.img, result);
+  return result;
+}
+
+function transfer(st: State, code: Code, v: Uint8Array, i: number): number {
+  const f = st.findFunc(code.pc[i]!);
+  if (f && f.entry === code.pc[i] && f.split) return f.split === 'huge' ? 1 : 0;
+  const row = OPS[code.op[i]!];
+  if (!row) return 0;
+  const next = v[i + 1]!;
+  const target = code.tgt[i]! >= 0 ? v[code.tgt[i]!]! : 1;
+  // A conditional ARM instruction may also not execute and fall through.
+  const orNext = (x: number) => (code.cond[i] !== Cond.AL && row.op !== Op.JCC ? x | next : x);
+  switch (row.op) {
+    case Op.RET: case Op.POPRET: return orNext(0);
+    case Op.JMP: return orNext(row.form === 'b' ? target : 0);
+    case Op.JCC: return target | next;
+    case Op.CALL: {
+      if (row.form !== 'b') return 1;
+      const callee = st.findFunc(code.d1[i]!);
+      if (!callee) return 1;
+      if (callee.split === 'huge') return 1;
+      if (callee.split) return orNext(0);
+      const rf = runtimeFunc(callee.name);
+      if (rf) return orNext(rf.callsGasm ? 1 : next);
+      return target | next;
+    }
+    default: return next;
+  }
 }

@@ -5,7 +5,7 @@
 // … fn(n-1) from the host, each on the goroutine's stack through
 // reflectcall, and returns the sum of the results: it shows that a runtime
 // function can call into gasm and continue when the call returns, even when
-// the call has moved the stack under it. Its state (i, sum) is in its frame.
+// the call has moved the stack under it. Its state (i, acc) is in its frame.
 import { frameReturn, reflectcall, stubFrame } from './asm.js';
 import type { Handlers } from './runtime.js';
 
@@ -14,11 +14,11 @@ export const handlers: Handlers = {
     const W = st.W;
     const f = stubFrame(st, 'runtime.callbackTest');
     const fn = st.ldw(f.args), n = st.ldw(f.args + W);
-    const iAddr = f.locals, sumAddr = f.locals + W;
+    const iAddr = f.locals, accAddr = f.locals + W;
     let i = st.ldw(iAddr);
-    if (i > 0) st.stw(sumAddr, st.ldw(sumAddr) + st.ldw(f.out + W)); // the result of fn(i-1)
+    if (i > 0) st.stw(accAddr, st.ldw(accAddr) + st.ldw(f.out + W)); // the result of fn(i-1)
     if (i === n) {
-      st.stw(f.args + 2 * W, st.ldw(sumAddr));
+      st.stw(f.args + 2 * W, st.ldw(accAddr));
       return frameReturn(st);
     }
     st.stw(f.out, i);

@@ -72,7 +72,7 @@ export function disasmCommand(file: string, src: string, arch: Arch, func: strin
   return 0;
 }
 
-/** Compile and run; returns the exit status of CLI.md (3 when a bound stopped the run). */
+/** Compile and run; returns the exit status of docs/cli.md (3 when a bound stopped the run). */
 export function runCommand(file: string, src: string, arch: Arch, opts: Omit<RunOptions, 'stderr'>, err: Out): number {
   const img = compileOrReport(file, src, arch, err);
   if (!img) return 1;

@@ -1,4 +1,4 @@
-// `// expect…` lines in a .gasm file (GASM.md "Expectations in a file"):
+// `// expect…` lines in a .gasm file (docs/gasm.md, "Expectations"):
 //   // expect: TEXT                 a line of the program's own output
 //   // expect 386 arm: TEXT         the same, on those targets only
 //   // expect panic: MSG            the report's `panic: MSG` line (then `\tpanic:` continuations)

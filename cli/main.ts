@@ -1,4 +1,4 @@
-// The gorun command line (CLI.md). Parsing and printing only: the work is
+// The gorun command line (docs/cli.md). Parsing and printing only: the work is
 // done by compiler/ (and, later, vm/ and runtime/).
 import { Command, CommanderError, Option } from 'commander';
 import { ARCHES, type Arch } from '../isa/target.js';

@@ -1,4 +1,4 @@
-// Options shared by the commands that run programs (CLI.md), validated into RunOptions.
+// Options shared by the commands that run programs (docs/cli.md), validated into RunOptions.
 import { Command, Option } from 'commander';
 import type { RunOptions } from '../runtime/run.js';
 import { UsageError } from './commands.js';

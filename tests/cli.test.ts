@@ -1,5 +1,5 @@
 // The gorun command as users run it: the esbuild bundle (dist/gorun.cjs,
-// built by `npm test` before vitest runs). Exit statuses follow CLI.md.
+// built by `npm test` before vitest runs). Exit statuses follow docs/cli.md.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { wrap } from 'node:module';

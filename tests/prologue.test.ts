@@ -1,5 +1,5 @@
 // The stack-split prologues, instruction by instruction, as Go 1.4's
-// liblink emits them (go-runtime-facts §2.4; obj6.c stacksplit for x86,
+// liblink emits them (compiler/prologue.ts; obj6.c stacksplit for x86,
 // obj5.c for ARM), and the golden disassembly listings of the same programs.
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -97,7 +97,7 @@ function prologue(img: Image, f: FuncInfo, n: number): { text: string[]; pcs: nu
   return { text, pcs: decoded.map((d) => d.pc) };
 }
 
-describe('stack-split prologues match Go 1.4 liblink (facts §2.4)', () => {
+describe('stack-split prologues match Go 1.4 liblink', () => {
   for (const arch of ['amd64', '386', 'arm'] as const) {
     for (const name of Object.keys(PROGRAMS)) {
       it(`${arch} ${name}`, () => {

@@ -143,6 +143,7 @@ export class FuncLowerer implements LowerCtx {
         const f = this.info.funcs.get(o.name);
         if (!f) throw new LowerError(o.pos, `undefined function ${o.name}`);
         if (f.runtime && !f.runtime.user) throw new LowerError(o.pos, `${o.name} is not callable from gasm`);
+        if (f.runtime?.absent) throw new LowerError(o.pos, `${o.name} is not implemented yet (docs/status.md)`);
         if (f.captures.length > 0) throw new LowerError(o.pos, `${o.name} has CAPTURES: build its funcval with CLOSURE`);
         return { k: 'addr', sym: this.data.funcvalSym(o.name), off: 0 };
       }
@@ -367,16 +368,25 @@ export class FuncLowerer implements LowerCtx {
   /** Flags := a - b, using the forms the target has. */
   compare(a: Val, b: Val, pos: Pos) {
     const x86 = this.t.family === 'x86';
-    const operand = (v: Val, immOk: boolean): PArg => {
+    const operand = (v: Val, immOk: boolean, scratch: number): PArg => {
       if (v.k === 'reg') return R(v.reg);
       if ((v.k === 'imm' || v.k === 'addr') && immOk) return v.k === 'imm' ? I(v.v) : { k: 'si', sym: v.sym, off: v.off };
       if (v.k === 'loc' && x86 && v.loc.base !== 'ctxt') return this.mv.mem(v.loc);
-      this.mv.load(v, this.t.tmp, pos);
-      return R(this.t.tmp);
+      this.mv.load(v, scratch, pos);
+      return R(scratch);
     };
-    const bA = operand(b, true);
-    const aA = operand(a, x86 && bA.k !== 'i' && bA.k !== 'si' && bA.k !== 'm' && bA.k !== 'fm' && bA.k !== 'sm');
-    if (x86 && (aA.k === 'i' || aA.k === 'si') && bA.k !== 'r') {
+    if (!x86) {
+      // ARM compares a register with a register or an immediate. When b needs
+      // the scratch register too, a goes into the second one (IP), first: a
+      // capture's load goes through the scratch register.
+      const bInReg = b.k === 'reg' || b.k === 'imm' || b.k === 'addr';
+      const aR = operand(a, false, bInReg ? this.t.tmp : ARM_IP);
+      this.pl.emit(Op.CMP, [aR, operand(b, true, this.t.tmp)]);
+      return;
+    }
+    const bA = operand(b, true, this.t.tmp);
+    const aA = operand(a, bA.k !== 'i' && bA.k !== 'si' && bA.k !== 'm' && bA.k !== 'fm' && bA.k !== 'sm', this.t.tmp);
+    if ((aA.k === 'i' || aA.k === 'si') && bA.k !== 'r') {
       this.mv.load(b, this.t.tmp, pos);
       this.pl.emit(Op.CMP, [aA, R(this.t.tmp)]);
       return;
@@ -468,7 +478,7 @@ export class FuncLowerer implements LowerCtx {
     if (have !== want) {
       throw new LowerError(o.pos, `argument ${i + 1} (${p.name}) of ${f.name} has size ${have}, want ${want} (${p.type.name})`);
     }
-    if (v.k === 'loc' && v.whole && v.type && v.type.size > W && !sameType(v.type, p.type)) {
+    if (v.k === 'loc' && v.whole && v.type && v.type.size > W && !sameType(v.type, p.type) && !bothInterfaces(v.type, p.type)) {
       throw new LowerError(o.pos, `argument ${i + 1} (${p.name}) of ${f.name} has type ${v.type.name}, want ${p.type.name}`);
     }
     if (v.k === 'str' && p.type.kind !== 'string') throw new LowerError(o.pos, `argument ${i + 1} (${p.name}) of ${f.name} is a string, want ${p.type.name}`);
@@ -578,6 +588,12 @@ export class FuncLowerer implements LowerCtx {
     this.deferWraps++;
     return `${this.decl.name}.deferwrap${this.deferWraps}`;
   }
+}
+
+/** error and any have one layout (type, data): a runtime function taking one takes the other. */
+function bothInterfaces(a: Type, b: Type): boolean {
+  const iface = (t: Type) => t.kind === 'any' || t.kind === 'error';
+  return iface(a) && iface(b);
 }
 
 function nameOf(o: Operand): string {

@@ -181,9 +181,10 @@ function panic(fl: LowerCtx, ins: Instr) {
   const v = fl.val(o);
   const gopanic = fl.info.funcs.get('runtime.gopanic')!;
   fl.needOut(gopanic.argsSize);
+  // The data word first: storing the type's address goes through the scratch register on ARM.
   const eface = (typeSym: string, data: Val) => {
-    fl.mv.storeWord({ k: 'addr', sym: typeSym, off: 0 }, OUT(0), o.pos);
     fl.mv.storeWord(data, OUT(W), o.pos);
+    fl.mv.storeWord({ k: 'addr', sym: typeSym, off: 0 }, OUT(0), o.pos);
   };
   const intT = basicType('int', W)!, strT = basicType('string', W)!;
   if (v.k === 'str') {

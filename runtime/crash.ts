@@ -5,7 +5,9 @@
 // adapter: the runtime's only non-local exit. An unrecovered panic ends the
 // run too, but by the ordinary way: its handler returns Next.Stop.
 import { M } from '../abi/runtime2.js';
+import { Fault } from '../vm/memory.js';
 import { callerOfHostcall } from './asm.js';
+import { hex } from './format.js';
 import { printRuntimeStack, printTraceback } from './traceback.js';
 import { Unwind, type State } from './state.js';
 
@@ -41,5 +43,27 @@ export function gothrow(st: State, msg: string, where?: Where): never {
 export function dopanic(st: State, at: Where): void {
   st.print('\n');
   printTraceback(st, st.curg, at.pc, at.sp, at.lr, { withRegs: false, topIsFault: at.topIsFault ?? false });
+  st.exit(2);
+}
+
+/**
+ * A fault inside runtime work: the runtime read or wrote its own structures
+ * (g, m, a string, a type) at an address the program had corrupted. Go
+ * throws `unexpected signal during runtime execution`; the traceback is
+ * attempted, and replaced by `stack trace unavailable` if it faults too.
+ * Ends the run with exit 2.
+ */
+export function fatalRuntimeFault(st: State, f: Fault): void {
+  st.beginReport();
+  st.setMField(M.throwing, 1);
+  st.print('fatal error: unexpected signal during runtime execution\n');
+  st.print(`[signal SIGSEGV: segmentation violation code=${hex(f.why === 'unmapped' ? 1 : 2)} addr=${hex(f.addr)} pc=${hex(st.m.pc)}]\n\n`);
+  try {
+    const at = st.m.g === st.g0 ? st.schedWhere(st.curg) : callerOfHostcall(st);
+    printTraceback(st, st.curg, at.pc, at.sp, at.lr, { withRegs: true, topIsFault: false });
+  } catch (e) {
+    if (!(e instanceof Fault)) throw e;
+    st.print('stack trace unavailable\n');
+  }
   st.exit(2);
 }

@@ -6,6 +6,8 @@
 // Next.Continue or Next.Stop.
 import { RUNTIME_FUNCS } from '../abi/funcs.js';
 import { Next, type Host, type Machine, type Trap } from '../vm/machine.js';
+import { Fault } from '../vm/memory.js';
+import { fatalRuntimeFault, gothrow } from './crash.js';
 import { handlers as iface } from './iface.js';
 import { handlers as malloc } from './malloc.js';
 import { handlers as mprof } from './mprof.js';
@@ -49,7 +51,9 @@ export class HostAdapter implements Host {
 
   hostcall(_m: Machine, id: number): Next {
     const rt = this.rt!;
-    return this.guard(rt, () => HANDLERS[id]!(rt));
+    const h = HANDLERS[id];
+    // The compiler refuses programs that reach an absent function; this is the runtime's own check.
+    return this.guard(rt, h ? () => h(rt) : () => gothrow(rt.st, `${RUNTIME_FUNCS[id]?.name ?? `runtime function ${id}`} is not implemented`));
   }
 
   trap(_m: Machine, t: Trap): Next {
@@ -57,14 +61,19 @@ export class HostAdapter implements Host {
     return this.guard(rt, () => sigpanic(rt, t));
   }
 
-  /** Run runtime work; a throw ends the run with its status. */
+  /**
+   * Run runtime work; a throw ends the run with its status, and so does a
+   * fault in the runtime's own reads and writes of VM memory (the program
+   * may have corrupted what it reads).
+   */
   guard(rt: Runtime, work: () => Next): Next {
     try {
       const next = work();
       return rt.st.status ? Next.Stop : next;
     } catch (e) {
-      if (!(e instanceof Unwind)) throw e;
-      rt.st.status ??= e.status;
+      if (e instanceof Fault) fatalRuntimeFault(rt.st, e);
+      else if (e instanceof Unwind) rt.st.status ??= e.status;
+      else throw e;
       return Next.Stop;
     }
   }

@@ -10,6 +10,7 @@ import { hex } from './format.js';
 import { fatalpanic, panicstring } from './panic.js';
 import { callerOfHostcall } from './asm.js';
 import type { Handlers, Runtime } from './runtime.js';
+import type { State } from './state.js';
 import { printTraceback } from './traceback.js';
 
 export function sigpanic({ st }: Runtime, t: Trap): Next {
@@ -21,10 +22,7 @@ export function sigpanic({ st }: Runtime, t: Trap): Next {
     case 'divide':
       return panicstring(st, 'integer divide by zero', at);
     case 'breakpoint':
-      st.print(`SIGTRAP: trace/breakpoint trap\nPC=${hex(t.pc)} m=0 sigcode=128\n\n`);
-      printTraceback(st, g, at.pc, at.sp, at.lr, { withRegs: false, topIsFault: true });
-      st.exit(2);
-      return Next.Stop;
+      return sigtrap(st, t.pc, at);
     case 'badcall': {
       const callee = st.findFunc(t.target);
       st.print(`runtime: call of ${callee?.name ?? hex(t.target)} through a func value: the caller staged ${t.size} bytes of arguments and results, ${callee?.name ?? 'the callee'} takes ${callee?.argsSize ?? '?'}\n`);
@@ -48,6 +46,16 @@ export function sigpanic({ st }: Runtime, t: Trap): Next {
   }
 }
 
+/** SIGTRAP: Go's report of a breakpoint, then the goroutine's traceback from `at`; exit 2. */
+function sigtrap(st: State, pc: number, at: Where): Next {
+  st.beginReport();
+  st.print(`SIGTRAP: trace/breakpoint trap\nPC=${hex(pc)} m=0 sigcode=128\n\n`);
+  printTraceback(st, st.curg, at.pc, at.sp, at.lr, { withRegs: false, topIsFault: at.topIsFault ?? false });
+  st.exit(2);
+  return Next.Stop;
+}
+
 export const handlers: Handlers = {
-  'runtime.Breakpoint': (rt) => sigpanic(rt, { k: 'breakpoint', pc: callerOfHostcall(rt.st).pc }),
+  // The trap is in runtime.Breakpoint; the traceback starts at its caller, at the call.
+  'runtime.Breakpoint': ({ st }) => sigtrap(st, st.m.pc, callerOfHostcall(st)),
 };

@@ -129,7 +129,7 @@ export function newstack(rt: Runtime): void {
     st.print(`runtime: sp=${hex(sp)} stack=[${hex(lo)}, ${hex(hi)}]\n`);
     gothrow(st, 'stack overflow', { ...st.schedWhere(g), runtimeStack: NEWSTACK_FRAMES });
   }
-  if (st.observing) st.emit({ k: 'grow', oldLo: lo, oldHi: hi, oldSize: oldsize, newSize: newsize, forced });
+  if (st.observing) emitGrow(st, lo, hi, newsize, forced);
   copystack(rt, g, newsize);
   st.setSched(g, Gobuf.pc, resume);
   setStackguard(st, g);
@@ -147,7 +147,7 @@ export function newstack(rt: Runtime): void {
 function preempt(rt: Runtime, g: number): void {
   const st = rt.st;
   if (g === st.g0) gothrow(st, 'runtime: preempt g0', st.schedWhere(g));
-  if (st.observing) st.emit({ k: 'preempt', fn: st.funcName(st.sched(g, Gobuf.pc)), goid: st.gField(g, G.goid) });
+  if (st.observing) emitPreempt(st, g);
   if (st.mField(M.locks) > 0 || st.mField(M.mallocing) !== 0 || st.mField(M.gcing) !== 0) {
     setStackguard(st, g);
     gogo(st, g);
@@ -215,7 +215,7 @@ export function copystack(rt: Runtime, g: number, newsize: number): void {
   if (st.cfg.stackDebug >= 1) {
     st.print(`copystack gp=${hex(g)} [${hex(old.lo)} ${hex(old.hi - used)} ${hex(old.hi)}]/${old.hi - old.lo} -> [${hex(nw.lo)} ${hex(nw.hi - used)} ${hex(nw.hi)}]/${newsize}\n`);
   }
-  if (st.observing) st.emit({ k: 'copy', oldLo: old.lo, oldHi: old.hi, newLo: nw.lo, newHi: nw.hi, used, delta: nw.hi - old.hi });
+  if (st.observing) emitCopy(st, old, nw, used);
 
   // Adjust pointers in the to-be-copied frames, in place in the old stack.
   const adj: AdjustInfo = { old, delta: nw.hi - old.hi };
@@ -290,7 +290,7 @@ function adjustpointer(st: State, adj: AdjustInfo, addr: number, fn: string, whe
   if (p < adj.old.lo || p >= adj.old.hi) return;
   if (st.cfg.stackDebug >= 3) st.print(`adjust ptr ${hex(p)} ${fn}\n`);
   st.stw(addr, p + adj.delta);
-  if (st.observing) st.emit({ k: 'adjust', fn, where, addr, from: p, to: p + adj.delta });
+  if (st.observing) emitAdjust(st, fn, where, addr, p, p + adj.delta);
 }
 
 /** g.sched.ctxt: a closure context may be a stack-allocated funcval. */
@@ -307,6 +307,22 @@ function emitMorestack(st: State, g: number): void {
     schedPC, schedSP, ctxt: st.sched(g, Gobuf.ctxt),
     morebufPC: st.morebuf(Gobuf.pc), morebufSP: st.morebuf(Gobuf.sp), caller: st.funcName(st.morebuf(Gobuf.pc) - 1),
   });
+}
+
+function emitPreempt(st: State, g: number): void {
+  st.emit({ k: 'preempt', fn: st.funcName(st.sched(g, Gobuf.pc)), goid: st.gField(g, G.goid) });
+}
+
+function emitGrow(st: State, lo: number, hi: number, newSize: number, forced: boolean): void {
+  st.emit({ k: 'grow', oldLo: lo, oldHi: hi, oldSize: hi - lo, newSize, forced });
+}
+
+function emitCopy(st: State, old: Stack, nw: Stack, used: number): void {
+  st.emit({ k: 'copy', oldLo: old.lo, oldHi: old.hi, newLo: nw.lo, newHi: nw.hi, used, delta: nw.hi - old.hi });
+}
+
+function emitAdjust(st: State, fn: string, where: 'locals' | 'args' | 'ctxt', addr: number, from: number, to: number): void {
+  st.emit({ k: 'adjust', fn, where, addr, from, to });
 }
 
 function emitRewind(st: State, jmpPC: number, resumePC: number): void {

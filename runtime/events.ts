@@ -11,10 +11,19 @@ export type RuntimeEvent =
   | { k: 'preempt'; fn: string; goid: number }
   /** newstack's decision: the new size (equal to the old one for a forced move). */
   | { k: 'grow'; oldLo: number; oldHi: number; oldSize: number; newSize: number; forced: boolean }
-  | { k: 'copy'; oldLo: number; oldHi: number; newLo: number; newHi: number; used: number; delta: number }
+  /** copystack moves the used part of the stack; `frames` are the goroutine's frames in the old stack, innermost first. */
+  | { k: 'copy'; goid: number; oldLo: number; oldHi: number; newLo: number; newHi: number; used: number; delta: number; frames: FrameInfo[] }
   /** One pointer into the old stack, rewritten by copystack. */
   | { k: 'adjust'; fn: string; where: 'locals' | 'args' | 'ctxt'; addr: number; from: number; to: number }
   /** Execution resumes in f, on the new stack. */
   | { k: 'resume'; fn: string; pc: number; sp: number; atStart: boolean };
+
+/** A frame as the runtime's traceback sees it: its function, SP and the caller's SP (its top). */
+export interface FrameInfo {
+  readonly fn: string;
+  readonly pc: number;
+  readonly sp: number;
+  readonly fp: number;
+}
 
 export type Observer = (e: RuntimeEvent) => void;

@@ -69,7 +69,12 @@ export class HostAdapter implements Host {
   guard(rt: Runtime, work: () => Next): Next {
     try {
       const next = work();
-      return rt.st.status ? Next.Stop : next;
+      if (rt.st.status) return Next.Stop;
+      if (rt.st.pauseRequested && next === Next.Continue) {
+        rt.st.pauseRequested = false;
+        return Next.Yield;
+      }
+      return next;
     } catch (e) {
       if (e instanceof Fault) fatalRuntimeFault(rt.st, e);
       else if (e instanceof Unwind) rt.st.status ??= e.status;

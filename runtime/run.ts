@@ -91,15 +91,24 @@ export class Run {
       else {
         const n = Math.min(SLICE, cfg.maxSteps - m.steps, stepEnd - m.steps);
         if (n <= 0) return RUNNING;
-        this.engine.run(n);
-        if (!st.status && Date.now() >= msEnd) return RUNNING;
+        const next = this.engine.run(n);
+        if (!st.status && (next === Next.Yield || Date.now() >= msEnd)) return RUNNING;
       }
     }
     return this.finish();
   }
 
-  /** Instructions executed so far. */
-  get steps(): number { return this.rt.st.m.steps; }
+  /** Instructions executed so far (exact also from inside an observer). */
+  get steps(): number { return this.rt.st.m.clock; }
+
+  /**
+   * Pause the run as soon as the runtime work under way is done: resume then
+   * answers RUNNING at once. An observer may call it on an event (the
+   * playground's "step to the next copystack").
+   */
+  pause(): void {
+    this.rt.st.pauseRequested = true;
+  }
 
   /** Ask the running goroutine to stop at its next split check (Go's preemptone). */
   preempt(): void {

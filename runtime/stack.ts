@@ -28,6 +28,7 @@ import { rewindPC } from '../isa/rewind.js';
 import { Next } from '../vm/machine.js';
 import { gogo, setg } from './asm.js';
 import { gothrow, NEWSTACK_FRAMES } from './crash.js';
+import type { FrameInfo } from './events.js';
 import { hex } from './format.js';
 import type { Handlers, Runtime } from './runtime.js';
 import { gosched_m } from './sched.js';
@@ -215,7 +216,7 @@ export function copystack(rt: Runtime, g: number, newsize: number): void {
   if (st.cfg.stackDebug >= 1) {
     st.print(`copystack gp=${hex(g)} [${hex(old.lo)} ${hex(old.hi - used)} ${hex(old.hi)}]/${old.hi - old.lo} -> [${hex(nw.lo)} ${hex(nw.hi - used)} ${hex(nw.hi)}]/${newsize}\n`);
   }
-  if (st.observing) emitCopy(st, old, nw, used);
+  if (st.observing) emitCopy(st, g, old, nw, used);
 
   // Adjust pointers in the to-be-copied frames, in place in the old stack.
   const adj: AdjustInfo = { old, delta: nw.hi - old.hi };
@@ -317,8 +318,11 @@ function emitGrow(st: State, lo: number, hi: number, newSize: number, forced: bo
   st.emit({ k: 'grow', oldLo: lo, oldHi: hi, oldSize: hi - lo, newSize, forced });
 }
 
-function emitCopy(st: State, old: Stack, nw: Stack, used: number): void {
-  st.emit({ k: 'copy', oldLo: old.lo, oldHi: old.hi, newLo: nw.lo, newHi: nw.hi, used, delta: nw.hi - old.hi });
+function emitCopy(st: State, g: number, old: Stack, nw: Stack, used: number): void {
+  const frames: FrameInfo[] = [];
+  const at = st.schedWhere(g);
+  gentraceback(st, at.pc, at.sp, at.lr, (f) => { frames.push({ fn: f.fn.name, pc: f.pc, sp: f.sp, fp: f.fp }); return true; });
+  st.emit({ k: 'copy', goid: st.gField(g, G.goid), oldLo: old.lo, oldHi: old.hi, newLo: nw.lo, newHi: nw.hi, used, delta: nw.hi - old.hi, frames });
 }
 
 function emitAdjust(st: State, fn: string, where: 'locals' | 'args' | 'ctxt', addr: number, from: number, to: number): void {

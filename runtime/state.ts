@@ -120,6 +120,8 @@ export class State {
   g0 = 0;
   /** Set once the run has ended. */
   status: Status | null = null;
+  /** Asked for by Run.pause (an observer may ask): the engine yields after the current runtime work. */
+  pauseRequested = false;
   private readonly funcByName = new Map<string, FuncInfo>();
   private readonly out: Uint8Array[] = [];
   private outBytes = 0;

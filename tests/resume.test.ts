@@ -57,6 +57,25 @@ describe('resume(budget) in slices gives the same run as run()', () => {
     }
   }
 
+  for (const arch of ARCHES) {
+    for (const engine of ['interp', 'jit'] as const) {
+      it(`${arch} ${engine}: pause() from an observer stops after each copystack, and the run goes on the same`, () => {
+        const img = compile(readFileSync(`${root}examples/growstack.gasm`, 'utf8'), 'growstack.gasm', arch).image!;
+        const a = whole(img, { engine });
+        let copies = 0, pauses = 0, err = '';
+        const run = start(img, {
+          engine, stderr: (c) => { err += new TextDecoder('latin1').decode(c); },
+          observer: (e) => { if (e.k === 'copy') { copies++; run.pause(); } },
+        });
+        let r;
+        while ((r = run.resume()) === RUNNING) pauses++;
+        expect([err, r.exitCode, r.stats.steps]).toEqual([a.err, a.exit, a.steps]);
+        expect(copies).toBeGreaterThan(5);
+        expect(pauses).toBe(copies);
+      });
+    }
+  }
+
   it('a millisecond budget, and a bound met inside a slice', () => {
     const img = compile(readFileSync(`${root}examples/growstack.gasm`, 'utf8'), 'growstack.gasm', 'arm').image!;
     const a = whole(img, {});

@@ -96,7 +96,8 @@ export class Jit implements Engine {
       this.compiled(slot);
       if (this.entry[slot] === 1) break;
       if (m.steps >= end) return Next.Continue;
-      if (m.run(1) === Next.Stop) return Next.Stop;
+      const n = m.run(1);
+      if (n !== Next.Continue) return n;
       slot = m.slotAt(m.pc);
     }
     if (m.steps >= end) return Next.Continue;
@@ -111,7 +112,8 @@ export class Jit implements Engine {
           if (!(e instanceof Fault)) throw e;
           m.pc = code.pc[S.at]!;
           this.sync();
-          if (m.host.trap(m, { k: 'fault', fault: e, pc: m.pc }) === Next.Stop) return Next.Stop;
+          const n = m.host.trap(m, { k: 'fault', fault: e, pc: m.pc });
+          if (n !== Next.Continue) return n;
           slot = m.slotAt(m.pc);
           continue;
         }
@@ -140,7 +142,7 @@ export class Jit implements Engine {
           }
           default: next = m.host.trap(m, { k: 'breakpoint', pc: m.pc }); break;
         }
-        if (next === Next.Stop) return Next.Stop;
+        if (next !== Next.Continue) return next;
         slot = m.slotAt(m.pc);
       }
     } finally {

@@ -12,8 +12,12 @@ import type { Target } from '../isa/target.js';
 import { Fault, type Memory } from './memory.js';
 import { NOT_AN_INSTRUCTION, type Code } from './predecode.js';
 
-/** What the runtime tells the loop after a HOSTCALL or a fault. */
-export const enum Next { Continue, Stop }
+/**
+ * What the runtime tells the loop after a HOSTCALL or a trap: go on; stop
+ * (the run has ended); or yield — go on later, from where it would have gone
+ * on now (a pause asked for by an observer, a debugger's step).
+ */
+export const enum Next { Continue, Stop, Yield }
 
 export interface Host {
   /** Run host runtime function id; the machine state is the caller's at the stub. */
@@ -24,7 +28,7 @@ export interface Host {
 
 /** Something that runs gasm code: the interpreter (Machine) or the compiling engine (vm/jit.ts). */
 export interface Engine {
-  /** Run at most `steps` instructions (below 2^31); Next.Stop when the host said stop. */
+  /** Run at most `steps` instructions (below 2^31); Next.Stop or Next.Yield when the host said so. */
   run(steps: number): Next;
 }
 
@@ -155,16 +159,23 @@ export class Machine implements Engine {
   /** Run exactly `steps` instructions, or fewer when the host says stop. */
   run(steps: number): Next {
     if (steps <= 0) return Next.Continue;
-    this.budgetLeft = steps;
+    this.budgetLeft = this.budget = steps;
     try {
       return this.loop(this.slotAt(this.pc), steps);
     } finally {
       this.steps += steps - this.budgetLeft;
+      this.budget = this.budgetLeft = 0;
     }
   }
 
-  /** Instructions of the current run not executed yet. */
+  /** The current run's budget, and the instructions of it not executed yet. */
+  private budget = 0;
   private budgetLeft = 0;
+
+  /** Instructions executed so far, also while the interpreter runs (the runtime's observers read it). */
+  get clock(): number {
+    return this.steps + this.budget - this.budgetLeft;
+  }
 
   private loop(slot: number, budget: number): Next {
     const code = this.code, mem = this.mem, r = this.r, h = this.h, wide = this.wide, W = this.W;
@@ -239,7 +250,8 @@ export class Machine implements Engine {
               const target = o === CALL_B ? d1[slot]! : this.reg(ra[slot]!);
               if (o === CALL_RI && code.fnArgs[this.slotAt(target)] !== ilo[slot]) {
                 this.pc = code.pc[slot]!;
-                if (this.host.trap(this, { k: 'badcall', pc: this.pc, target, size: ilo[slot]! }) === Next.Stop) return Next.Stop;
+                const n = this.host.trap(this, { k: 'badcall', pc: this.pc, target, size: ilo[slot]! });
+                if (n !== Next.Continue) return n;
                 slot = this.slotAt(this.pc);
                 break;
               }
@@ -291,13 +303,16 @@ export class Machine implements Engine {
             }
             case HOSTCALL: {
               this.pc = code.pc[slot]!;
-              if (this.host.hostcall(this, ilo[slot]!) === Next.Stop) return Next.Stop;
+              const n = this.host.hostcall(this, ilo[slot]!);
+              if (n === Next.Stop) return n;
               slot = this.slotAt(this.pc === code.pc[slot] ? npc[slot]! : this.pc);
+              if (n === Next.Yield) { this.pc = code.pc[slot]!; return n; }
               break;
             }
             case BREAK: {
               this.pc = code.pc[slot]!;
-              if (this.host.trap(this, { k: 'breakpoint', pc: this.pc }) === Next.Stop) return Next.Stop;
+              const n = this.host.trap(this, { k: 'breakpoint', pc: this.pc });
+              if (n !== Next.Continue) return n;
               slot = this.slotAt(this.pc);
               break;
             }
@@ -333,7 +348,8 @@ export class Machine implements Engine {
               }
               if ((aop === Op.DIV || aop === Op.MOD) && sl === 0 && (!wide || sh === 0)) {
                 this.pc = code.pc[slot]!;
-                if (this.host.trap(this, { k: 'divide', pc: this.pc }) === Next.Stop) return Next.Stop;
+                const n = this.host.trap(this, { k: 'divide', pc: this.pc });
+                if (n !== Next.Continue) return n;
                 slot = this.slotAt(this.pc);
                 break;
               }
@@ -347,7 +363,8 @@ export class Machine implements Engine {
       } catch (e) {
         if (!(e instanceof Fault)) throw e;
         this.pc = code.pc[slot]!;
-        if (this.host.trap(this, { k: 'fault', fault: e, pc: this.pc }) === Next.Stop) return Next.Stop;
+        const n = this.host.trap(this, { k: 'fault', fault: e, pc: this.pc });
+        if (n !== Next.Continue) return n;
         slot = this.slotAt(this.pc);
       }
     }

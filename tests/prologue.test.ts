@@ -1,6 +1,6 @@
 // The stack-split prologues, instruction by instruction, as Go 1.4's
-// liblink emits them (go-runtime-facts §2.4; obj6.c stacksplit for x86,
-// obj5.c for ARM), and the golden disassembly listings of the same programs.
+// liblink emits them (obj6.c stacksplit for x86, obj5.c for ARM), and the
+// golden disassembly listings of the same programs.
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../compiler/compile.js';

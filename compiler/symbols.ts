@@ -4,6 +4,7 @@ import { RUNTIME_FUNCS, type RuntimeFunc, type SigEntry } from '../abi/funcs.js'
 import type { Target } from '../isa/target.js';
 import type { GlobalDecl, Param, Program, TextDecl, TypeExpr } from './ast.js';
 import type { Diagnostics, Pos } from './diag.js';
+import { MAX_NESTING, nestingMessage } from './limits.js';
 import { looksLikeRegister } from './parser.js';
 import {
   ConstError, arrayOf, basicType, chanOf, closureOf, evalConst, fitsWord, memStatsType, named, ptrTo, wordsOf, type Kind, type Type,
@@ -44,7 +45,11 @@ export class ProgramInfo {
   readonly globals = new Map<string, GlobalSym>();
   private readonly typeDecls = new Map<string, { type: TypeExpr; pos: Pos }>();
   private readonly resolved = new Map<string, Type | null>();
+  /** Named types, and functions whose closure type is being resolved (names cannot clash: both are package-qualified and declared once). */
   private readonly resolving = new Set<string>();
+  private readonly closures = new Map<string, Type | null>();
+  /** Levels of type nesting open in resolveType (see deeper()). */
+  private depth = 0;
 
   constructor(readonly t: Target, readonly prog: Program, readonly diags: Diagnostics, testFuncs = false) {
     const seen = new Map<string, Pos>();
@@ -111,39 +116,68 @@ export class ProgramInfo {
         if (te.name === 'runtime.MemStats') return memStatsType(W);
         return this.namedType(te.name, te.pos);
       }
-      case 'ptr': {
+      case 'ptr': return this.deeper(te.pos, () => {
         const elem = this.resolveType(te.elem);
         return elem ? ptrTo(elem, W) : null;
-      }
-      case 'chan': {
-        const elem = this.resolveType(te.elem);
-        if (!elem) return null;
-        if (elem.size > W) {
-          this.diags.error(te.pos, `channel element type ${elem.name} is larger than a word`);
-          return null;
-        }
-        return chanOf(elem, W);
-      }
-      case 'array': {
-        const elem = this.resolveType(te.elem);
-        let n: bigint;
-        try { n = evalConst(te.len, W); } catch (e) {
-          if (e instanceof ConstError) { this.diags.error(e.pos, e.message); return null; }
-          throw e;
-        }
-        if (n < 0n) { this.diags.error(te.len.pos, `invalid array length ${n} (negative)`); return null; }
-        if (!elem) return null;
-        if (n * BigInt(elem.size) > BigInt(MAX_ARRAY)) { this.diags.error(te.len.pos, `array ${'[' + n + ']' + elem.name} is too large`); return null; }
-        return arrayOf(elem, Number(n), W);
-      }
-      case 'closure': {
-        const decl = this.prog.decls.find((d): d is TextDecl => d.k === 'text' && d.name === te.fn);
-        if (!decl) { this.diags.error(te.pos, `undefined function ${te.fn} in closure type`); return null; }
-        const caps = decl.captures.map((c) => this.resolveType(c.type));
-        if (caps.some((c) => c === null)) return null;
-        return closureOf(te.fn, caps as Type[], W);
-      }
+      });
+      case 'chan': return this.deeper(te.pos, () => this.chanType(te));
+      case 'array': return this.deeper(te.pos, () => this.arrayType(te));
+      case 'closure': return this.deeper(te.pos, () => this.closureType(te));
     }
+  }
+
+  /**
+   * Resolve one level deeper. Named types and closures nest through
+   * declarations on other lines, out of the parser's sight, and resolving
+   * recurses once per level: every level open at once counts (limits.ts).
+   */
+  private deeper(pos: Pos, resolve: () => Type | null): Type | null {
+    if (this.depth >= MAX_NESTING) { this.diags.error(pos, nestingMessage('type')); return null; }
+    this.depth++;
+    try {
+      return resolve();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private chanType(te: TypeExpr & { k: 'chan' }): Type | null {
+    const W = this.t.ptrSize;
+    const elem = this.resolveType(te.elem);
+    if (!elem) return null;
+    if (elem.size > W) {
+      this.diags.error(te.pos, `channel element type ${elem.name} is larger than a word`);
+      return null;
+    }
+    return chanOf(elem, W);
+  }
+
+  private arrayType(te: TypeExpr & { k: 'array' }): Type | null {
+    const W = this.t.ptrSize;
+    const elem = this.resolveType(te.elem);
+    let n: bigint;
+    try { n = evalConst(te.len, W); } catch (e) {
+      if (e instanceof ConstError) { this.diags.error(e.pos, e.message); return null; }
+      throw e;
+    }
+    if (n < 0n) { this.diags.error(te.len.pos, `invalid array length ${n} (negative)`); return null; }
+    if (!elem) return null;
+    if (n * BigInt(elem.size) > BigInt(MAX_ARRAY)) { this.diags.error(te.len.pos, `array ${'[' + n + ']' + elem.name} is too large`); return null; }
+    return arrayOf(elem, Number(n), W);
+  }
+
+  /** `closure main.f`: resolved once per function; a closure that captures itself is recursive. */
+  private closureType(te: TypeExpr & { k: 'closure' }): Type | null {
+    if (this.closures.has(te.fn)) return this.closures.get(te.fn)!;
+    const decl = this.prog.decls.find((d): d is TextDecl => d.k === 'text' && d.name === te.fn);
+    if (!decl) { this.diags.error(te.pos, `undefined function ${te.fn} in closure type`); return null; }
+    if (this.resolving.has(te.fn)) { this.diags.error(te.pos, `invalid recursive type closure ${te.fn}`); return null; }
+    this.resolving.add(te.fn);
+    const caps = decl.captures.map((c) => this.resolveType(c.type));
+    this.resolving.delete(te.fn);
+    const t = caps.some((c) => c === null) ? null : closureOf(te.fn, caps as Type[], this.t.ptrSize);
+    this.closures.set(te.fn, t);
+    return t;
   }
 
   private namedType(name: string, pos: Pos): Type | null {
@@ -152,7 +186,7 @@ export class ProgramInfo {
     if (!d) { this.diags.error(pos, `undefined type ${name}`); return null; }
     if (this.resolving.has(name)) { this.diags.error(d.pos, `invalid recursive type ${name}`); return null; }
     this.resolving.add(name);
-    const under = this.resolveType(d.type);
+    const under = this.deeper(pos, () => this.resolveType(d.type));
     this.resolving.delete(name);
     const t = under ? named(under, name) : null;
     this.resolved.set(name, t);

@@ -87,8 +87,23 @@ export class ConstError extends Error {
   constructor(readonly pos: { line: number; col: number }, message: string) { super(message); }
 }
 
-/** Evaluate with Go's untyped-constant arithmetic (exact integers); the caller checks the range. */
+/**
+ * Evaluate with Go's untyped-constant arithmetic (exact integers); the caller
+ * checks the range. A chain `1+1+…+1` parses left-deep, so the left spine of
+ * binary operators is walked in a loop: recursion follows only right operands
+ * and unary operators, whose depth the parser bounds (limits.ts MAX_NESTING).
+ */
 export function evalConst(e: Expr, W: number): bigint {
+  const spine: (Expr & { k: 'bin' })[] = [];
+  let leftmost = e;
+  while (leftmost.k === 'bin') { spine.push(leftmost); leftmost = leftmost.l; }
+  let v = evalOperand(leftmost, W);
+  // Innermost first: each operator's left operand is the value so far (Go's order: left, right, operator).
+  for (let i = spine.length - 1; i >= 0; i--) v = binary(spine[i]!, v, evalConst(spine[i]!.r, W));
+  return v;
+}
+
+function evalOperand(e: Expr, W: number): bigint {
   switch (e.k) {
     case 'num': return e.v;
     case 'W': return BigInt(W);
@@ -96,27 +111,28 @@ export function evalConst(e: Expr, W: number): bigint {
       const x = evalConst(e.x, W);
       return e.op === '-' ? -x : e.op === '^' ? ~x : x;
     }
-    case 'bin': {
-      const l = evalConst(e.l, W), r = evalConst(e.r, W);
-      switch (e.op) {
-        case '+': return l + r;
-        case '-': return l - r;
-        case '*': return l * r;
-        case '/': case '%':
-          if (r === 0n) throw new ConstError(e.pos, 'division by zero in constant expression');
-          return e.op === '/' ? l / r : l % r;
-        case '<<': case '>>':
-          if (r < 0n) throw new ConstError(e.pos, `invalid negative shift count ${r}`);
-          if (r > 1024n) throw new ConstError(e.pos, `shift count ${r} too large`);
-          return e.op === '<<' ? l << r : l >> r;
-        case '&': return l & r;
-        case '|': return l | r;
-        case '^': return l ^ r;
-        case '&^': return l & ~r;
-      }
-      throw new ConstError(e.pos, `unknown operator ${e.op}`);
-    }
+    case 'bin': return evalConst(e, W);
   }
+}
+
+function binary(e: Expr & { k: 'bin' }, l: bigint, r: bigint): bigint {
+  switch (e.op) {
+    case '+': return l + r;
+    case '-': return l - r;
+    case '*': return l * r;
+    case '/': case '%':
+      if (r === 0n) throw new ConstError(e.pos, 'division by zero in constant expression');
+      return e.op === '/' ? l / r : l % r;
+    case '<<': case '>>':
+      if (r < 0n) throw new ConstError(e.pos, `invalid negative shift count ${r}`);
+      if (r > 1024n) throw new ConstError(e.pos, `shift count ${r} too large`);
+      return e.op === '<<' ? l << r : l >> r;
+    case '&': return l & r;
+    case '|': return l | r;
+    case '^': return l ^ r;
+    case '&^': return l & ~r;
+  }
+  throw new ConstError(e.pos, `unknown operator ${e.op}`);
 }
 
 /** Does v fit the target's word, signed or unsigned (as a Go constant converted to uintptr or int)? */

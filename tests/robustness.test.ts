@@ -5,10 +5,30 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { compile, type CompileResult } from '../compiler/compile.js';
+import { ARCHES, type Arch } from '../isa/target.js';
 import { extractTable, parseStanzas } from './helpers/nosplitTable.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const THIS_FILE = fileURLToPath(import.meta.url);
+
+/** Compile, turning a JavaScript exception into a failed expectation that names it. */
+function build(source: string, arch: Arch = 'amd64'): CompileResult {
+  try {
+    return compile(source, 'fuzz.gasm', arch);
+  } catch (e) {
+    throw new Error(`compile threw instead of reporting a diagnostic: ${(e as Error).message}`);
+  }
+}
+
+/** `line:col: message` of each diagnostic. */
+const shown = (r: CompileResult) => r.diagnostics.map((d) => `${d.pos.line}:${d.pos.col}: ${d.message}`);
+
+/** Exactly one diagnostic, at line:col, with this message; no image. */
+function expectOnly(r: CompileResult, line: number, col: number, message: string) {
+  expect(shown(r)).toEqual([`${line}:${col}: ${message}`]);
+  expect(r.image).toBeNull();
+}
 
 /** Every source, test and documentation file of the repository (not node_modules or dist). */
 function repoTextFiles(dir = REPO): string[] {
@@ -44,5 +64,58 @@ describe('the nosplit conformance data ships with the repository', () => {
       .filter((f) => outside.test(readFileSync(f, 'utf8')))
       .map((f) => f.slice(REPO.length));
     expect(offenders).toEqual([]);
+  });
+});
+
+describe('deep nesting ends in a diagnostic, not a JavaScript stack overflow', () => {
+  const N = 10000;
+  const TOO_DEEP_EXPR = 'expression nested too deeply (more than 100 levels)';
+  const TOO_DEEP_TYPE = 'type nested too deeply (more than 100 levels)';
+  const main = (line: string) => `TEXT main.main()\n${line}\n    RET\n`;
+  // Columns: `    MOV $` puts the expression at column 10, `    LOCAL x ` the type at 13;
+  // the 101st level is the one refused.
+
+  it(`${N} nested parentheses: refused at the 101st`, () => {
+    expectOnly(build(main(`    MOV $${'('.repeat(N)}1${')'.repeat(N)}, R0`)), 2, 10 + 100, TOO_DEEP_EXPR);
+  });
+  it(`${N} unary minus signs: refused at the 101st`, () => {
+    expectOnly(build(main(`    MOV $${'-'.repeat(N)}1, R0`)), 2, 10 + 100, TOO_DEEP_EXPR);
+  });
+  it(`${N} array levels [1]: refused at the 101st`, () => {
+    expectOnly(build(main(`    LOCAL x ${'[1]'.repeat(N)}byte`)), 2, 13 + 3 * 100, TOO_DEEP_TYPE);
+  });
+  it(`${N} pointer levels *: refused at the 101st`, () => {
+    expectOnly(build(main(`    LOCAL x ${'*'.repeat(N)}int`)), 2, 13 + 100, TOO_DEEP_TYPE);
+  });
+  it('100 levels of each are still fine', () => {
+    const s = main(`    LOCAL x ${'*'.repeat(99)}[1]int\n    LOCAL y [${'('.repeat(50)}${'-'.repeat(49)}1${')'.repeat(50)}+2]byte`);
+    expect(shown(build(s))).toEqual([]);
+  });
+
+  it(`a left-associated chain of ${N + 1} terms 1+1+…+1 evaluates (to ${N + 1})`, () => {
+    const s = `GLOBL main.n int = 1${'+1'.repeat(N)}\n` + main('    PRINTLN main.n');
+    for (const arch of ARCHES) {
+      const r = build(s, arch);
+      expect(shown(r)).toEqual([]);
+      const n = r.image!.symbols.get('main.n')!;
+      const word = new DataView(r.image!.data.buffer, r.image!.data.byteOffset).getUint32(n.addr - r.image!.dataBase, true);
+      expect(word, arch).toBe(N + 1);
+    }
+  });
+
+  it('a chain of 1000 named types, each a pointer to the next, is refused where it crosses 100 levels', () => {
+    const M = 1000;
+    const types = Array.from({ length: M }, (_, i) => `TYPE main.t${i} *main.t${i + 1}`).join('\n');
+    const r = build(`${types}\nTYPE main.t${M} int\n${main('    NOP')}`);
+    expect(r.image).toBeNull();
+    // Each named type and each * is a level: main.t50, named on line 50 (main.t49's), is the 101st.
+    expect(shown(r)[0]).toBe(`50:16: ${TOO_DEEP_TYPE}`);
+    for (const d of r.diagnostics) expect(d.message).toBe(TOO_DEEP_TYPE);
+  });
+
+  it('a closure type that captures itself is a recursive type', () => {
+    const r = build('TEXT main.f()\n    CAPTURES (c closure main.f)\n    RET\n' + main('    NOP'));
+    expect(r.image).toBeNull();
+    expectOnly(r, 2, 17, 'invalid recursive type closure main.f');
   });
 });

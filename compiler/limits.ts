@@ -1,0 +1,15 @@
+// Limits that no learner's program comes near (docs/decisions.md "Limits").
+// They keep the compiler's recursion far from the end of the JavaScript
+// stack and keep compiling fast and small; crossing one is a diagnostic.
+
+/**
+ * Levels of nesting in one expression or type: parentheses, unary
+ * operators, `*`, `[n]` and `chan`; for a type, also each named type it
+ * refers to. The parser, the constant evaluator and the type resolver
+ * recurse once per level, so this bounds their depth.
+ */
+export const MAX_NESTING = 100;
+
+export function nestingMessage(what: 'expression' | 'type'): string {
+  return `${what} nested too deeply (more than ${MAX_NESTING} levels)`;
+}

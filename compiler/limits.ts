@@ -10,6 +10,12 @@
  */
 export const MAX_NESTING = 100;
 
+/**
+ * Bits of an untyped integer constant, every step of an evaluation included,
+ * as in Go's compiler (go/types: `constant shift overflow` past 512 bits).
+ */
+export const MAX_CONST_BITS = 512;
+
 export function nestingMessage(what: 'expression' | 'type'): string {
   return `${what} nested too deeply (more than ${MAX_NESTING} levels)`;
 }

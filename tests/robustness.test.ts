@@ -119,3 +119,19 @@ describe('deep nesting ends in a diagnostic, not a JavaScript stack overflow', (
     expectOnly(r, 2, 17, 'invalid recursive type closure main.f');
   });
 });
+
+describe('constants stay within Go\'s 512 bits, so long chains stay cheap', () => {
+  const main = (line: string) => `TEXT main.main()\n${line}\n    RET\n`;
+
+  it('1<<1<<1… is refused at the shift that makes 2^512 (Go: constant shift overflow)', () => {
+    // `    MOV $1` then `<<1` repeated: the k-th `<<` is at column 11 + 3(k-1).
+    expectOnly(build(main(`    MOV $1${'<<1'.repeat(10000)}, R0`)), 2, 11 + 3 * 511, 'constant shift overflow');
+  });
+  it('a 2^600 literal and a product past 512 bits are refused too', () => {
+    expectOnly(build(main(`    MOV $${(1n << 600n).toString()}, R0`)), 2, 10, 'constant overflow');
+    expectOnly(build(main('    MOV $(1<<300)*(1<<300), R0')), 2, 18, 'constant multiplication overflow');
+  });
+  it('control: 511-bit steps are exact', () => {
+    expect(shown(build(main('    MOV $(1<<511)>>511, R0')))).toEqual([]);
+  });
+});

@@ -18,6 +18,7 @@ import type { Diagnostics } from './diag.js';
 import type { LoweredFunc } from './lowerctx.js';
 import { allocFrame, deferreturnExit, epilogue, splitKind, stacksplit, type Emitter, type SplitKind } from './prologue.js';
 import { I, M, R, rowFor, type PArg, type Prog } from './proglist.js';
+import { MAX_SIZE, SIZE_LIMIT_NOTE } from './limits.js';
 import { ConstError, evalConst, wordsOf } from './types.js';
 
 export interface FrameLayout {
@@ -41,10 +42,15 @@ export function layoutFrame(t: Target, f: LoweredFunc, diags: Diagnostics): Fram
   const d = f.decl;
   const need = f.outSize + f.localsSize;
   let frame = Math.ceil(need / W) * W;
+  // Locals alone were checked as they were declared; together with the outgoing area they are checked here.
+  if (f.localsSize <= MAX_SIZE && need > MAX_SIZE) {
+    diags.error(d.pos, `frame of ${d.name} is too large: ${f.localsSize} bytes of locals and ${f.outSize} of outgoing arguments ${SIZE_LIMIT_NOTE}`);
+  }
   if (d.frame) {
     try {
       const v = evalConst(d.frame, W);
-      if (v < 0n || v > 1n << 30n) diags.error(d.frame.pos, `invalid frame size ${v}`);
+      if (v < 0n) diags.error(d.frame.pos, `invalid frame size ${v}`);
+      else if (v > BigInt(MAX_SIZE)) diags.error(d.frame.pos, `frame size ${v} of ${d.name} is too large ${SIZE_LIMIT_NOTE}`);
       else {
         frame = Number(v);
         if (need > frame) {

@@ -11,6 +11,17 @@
 export const MAX_NESTING = 100;
 
 /**
+ * Bytes of one type (array, named type, closure), of one function's
+ * arguments and results, of its captures, of its frame (locals and outgoing
+ * arguments, or `$FRAME`), and of all globals together. Pointer maps hold an
+ * entry per word, so this bounds each of them too.
+ */
+export const MAX_SIZE = 16 << 20;
+
+/** The end of every message about MAX_SIZE. */
+export const SIZE_LIMIT_NOTE = "(gorun's limit is 16 MiB)";
+
+/**
  * Bits of an untyped integer constant, every step of an evaluation included,
  * as in Go's compiler (go/types: `constant shift overflow` past 512 bits).
  */

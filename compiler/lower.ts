@@ -12,6 +12,7 @@ import { lowerPseudo, PSEUDO } from './pseudo.js';
 import { ConstError, evalConst, fitsWord, isByteLike, sameType, wordsOf, type Type } from './types.js';
 import { AlreadyReported, LowerError, Mover, locAt, type Loc, type Val } from './values.js';
 import type { DataNeeds, LoweredFunc, LowerCtx } from './lowerctx.js';
+import { MAX_SIZE, SIZE_LIMIT_NOTE } from './limits.js';
 
 /** ARM's intra-procedure scratch register (IP), free besides R11 (REGTMP). */
 const ARM_IP = 12;
@@ -59,6 +60,9 @@ export class FuncLowerer implements LowerCtx {
       seen.set(l.name, l.pos);
       const off = this.allocLocal(l.name, type, l.pos, false);
       this.slots.set(l.name, { slot: { name: l.name, type, off, pos: l.pos }, region: 'local' });
+      if (off <= MAX_SIZE && this.out.localsSize > MAX_SIZE) {
+        diags.error(l.pos, `locals of ${decl.name} are too large: ${this.out.localsSize} bytes up to ${l.name} ${SIZE_LIMIT_NOTE}`);
+      }
     }
     for (const [name] of decl.labels) this.labelIds.set(name, this.pl.newLabel());
   }

@@ -4,7 +4,7 @@ import { RUNTIME_FUNCS, type RuntimeFunc, type SigEntry } from '../abi/funcs.js'
 import type { Target } from '../isa/target.js';
 import type { GlobalDecl, Param, Program, TextDecl, TypeExpr } from './ast.js';
 import type { Diagnostics, Pos } from './diag.js';
-import { MAX_NESTING, nestingMessage } from './limits.js';
+import { MAX_NESTING, MAX_SIZE, SIZE_LIMIT_NOTE, nestingMessage } from './limits.js';
 import { looksLikeRegister } from './parser.js';
 import {
   ConstError, arrayOf, basicType, chanOf, closureOf, evalConst, fitsWord, memStatsType, named, ptrTo, wordsOf, type Kind, type Type,
@@ -38,7 +38,6 @@ export interface GlobalSym {
 }
 
 const BUILTIN: Kind[] = ['int', 'uint', 'uintptr', 'byte', 'bool', 'string', 'any', 'error', 'func'];
-const MAX_ARRAY = 1 << 30;
 
 export class ProgramInfo {
   readonly funcs = new Map<string, FuncSig>();
@@ -48,6 +47,8 @@ export class ProgramInfo {
   /** Named types, and functions whose closure type is being resolved (names cannot clash: both are package-qualified and declared once). */
   private readonly resolving = new Set<string>();
   private readonly closures = new Map<string, Type | null>();
+  /** Array types by name: a big array's pointer map is built once, however often it is spelled. */
+  private readonly arrays = new Map<string, Type>();
   /** Levels of type nesting open in resolveType (see deeper()). */
   private depth = 0;
 
@@ -66,6 +67,7 @@ export class ProgramInfo {
     for (const d of prog.decls) {
       if (d.k === 'type' && declare(d.name, d.pos, 'type')) this.typeDecls.set(d.name, { type: d.type, pos: d.pos });
     }
+    let dataSize = 0;
     for (const d of prog.decls) {
       if (d.k === 'text' && d.name.startsWith('runtime.')) {
         diags.error(d.pos, `cannot define ${d.name}: the runtime package belongs to gorun`);
@@ -74,11 +76,20 @@ export class ProgramInfo {
       } else if (d.k === 'global' && declare(d.name, d.pos, 'global')) {
         const type = this.resolveType(d.type);
         if (type && this.checkInit(d, type)) this.globals.set(d.name, { name: d.name, type, decl: d });
+        dataSize = this.chargeData(d, type, dataSize);
       }
     }
     // Every named type is resolved, used or not, so a bad declaration is always reported.
     for (const name of this.typeDecls.keys()) this.namedType(name, this.typeDecls.get(name)!.pos);
     for (const r of RUNTIME_FUNCS) if (testFuncs || !r.test) this.funcs.set(r.name, this.runtimeSig(r));
+  }
+
+  /** The data segment holds every global: it may not grow past MAX_SIZE (the global that crosses it is reported). */
+  private chargeData(d: GlobalDecl, type: Type | null, before: number): number {
+    const W = this.t.ptrSize;
+    const after = before + (type ? wordsOf(type.size, W) * W : 0);
+    if (before <= MAX_SIZE && after > MAX_SIZE) this.diags.error(d.pos, `globals are too large: ${after} bytes up to ${d.name} ${SIZE_LIMIT_NOTE}`);
+    return after;
   }
 
   /** An initialiser must suit the global's type: a string, a bool, or an integer that fits the word. */
@@ -162,8 +173,12 @@ export class ProgramInfo {
     }
     if (n < 0n) { this.diags.error(te.len.pos, `invalid array length ${n} (negative)`); return null; }
     if (!elem) return null;
-    if (n * BigInt(elem.size) > BigInt(MAX_ARRAY)) { this.diags.error(te.len.pos, `array ${'[' + n + ']' + elem.name} is too large`); return null; }
-    return arrayOf(elem, Number(n), W);
+    const name = `[${n}]${elem.name}`;
+    const size = n * BigInt(elem.size);
+    if (size > BigInt(MAX_SIZE)) { this.diags.error(te.pos, `array ${name} is too large: ${size} bytes ${SIZE_LIMIT_NOTE}`); return null; }
+    let t = this.arrays.get(name);
+    if (!t) { t = arrayOf(elem, Number(n), W); this.arrays.set(name, t); }
+    return t;
   }
 
   /** `closure main.f`: resolved once per function; a closure that captures itself is recursive. */
@@ -175,9 +190,16 @@ export class ProgramInfo {
     this.resolving.add(te.fn);
     const caps = decl.captures.map((c) => this.resolveType(c.type));
     this.resolving.delete(te.fn);
-    const t = caps.some((c) => c === null) ? null : closureOf(te.fn, caps as Type[], this.t.ptrSize);
+    const t = caps.some((c) => c === null) ? null : this.sizedClosure(te, caps as Type[]);
     this.closures.set(te.fn, t);
     return t;
+  }
+
+  private sizedClosure(te: TypeExpr & { k: 'closure' }, caps: readonly Type[]): Type | null {
+    const W = this.t.ptrSize;
+    const size = caps.reduce<number>((n, c) => n + wordsOf(c.size, W) * W, W);
+    if (size > MAX_SIZE) { this.diags.error(te.pos, `closure ${te.fn} is too large: ${size} bytes ${SIZE_LIMIT_NOTE}`); return null; }
+    return closureOf(te.fn, caps, W);
   }
 
   private namedType(name: string, pos: Pos): Type | null {
@@ -193,8 +215,12 @@ export class ProgramInfo {
     return t;
   }
 
-  /** Lay out slots word-aligned from `start`; bad types are dropped after their diagnostic. */
-  layoutSlots(params: readonly Param[], start: number, seen: Map<string, Pos>): { slots: Slot[]; end: number } {
+  /**
+   * Lay out slots word-aligned from `start`; bad types are dropped after
+   * their diagnostic. The region (`what`) may not end past MAX_SIZE: the slot
+   * that crosses it is reported.
+   */
+  layoutSlots(params: readonly Param[], start: number, seen: Map<string, Pos>, what: string): { slots: Slot[]; end: number } {
     const W = this.t.ptrSize;
     const slots: Slot[] = [];
     let off = start;
@@ -203,16 +229,18 @@ export class ProgramInfo {
       const type = this.resolveType(p.type);
       if (!type) continue;
       slots.push({ name: p.name, type, off, pos: p.pos });
-      off += wordsOf(type.size, W) * W;
+      const end = off + wordsOf(type.size, W) * W;
+      if (off <= MAX_SIZE && end > MAX_SIZE) this.diags.error(p.pos, `${what} are too large: ${end} bytes up to ${p.name} ${SIZE_LIMIT_NOTE}`);
+      off = end;
     }
     return { slots, end: off };
   }
 
   sigOf(d: TextDecl): FuncSig {
     const seen = new Map<string, Pos>();
-    const ps = this.layoutSlots(d.params, 0, seen);
-    const rs = this.layoutSlots(d.results, ps.end, seen);
-    const cs = this.layoutSlots(d.captures, this.t.ptrSize, seen);
+    const ps = this.layoutSlots(d.params, 0, seen, `arguments of ${d.name}`);
+    const rs = this.layoutSlots(d.results, ps.end, seen, `arguments and results of ${d.name}`);
+    const cs = this.layoutSlots(d.captures, this.t.ptrSize, seen, `captures of ${d.name}`);
     return { name: d.name, params: ps.slots, results: rs.slots, paramsSize: ps.end, argsSize: rs.end, captures: cs.slots, decl: d, runtime: null };
   }
 

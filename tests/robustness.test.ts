@@ -135,3 +135,43 @@ describe('constants stay within Go\'s 512 bits, so long chains stay cheap', () =
     expect(shown(build(main('    MOV $(1<<511)>>511, R0')))).toEqual([]);
   });
 });
+
+describe('sizes are bounded (16 MiB), so compiling stays fast and small', () => {
+  const main = (line: string) => `TEXT main.main()\n${line}\n    RET\n`;
+  const LIMIT = "(gorun's limit is 16 MiB)";
+
+  for (const arch of ARCHES) {
+    it(`LOCAL x [1<<30]byte is refused at its type [${arch}]`, () => {
+      expectOnly(build(main('    LOCAL x [1<<30]byte'), arch), 2, 13, `array [1073741824]byte is too large: 1073741824 bytes ${LIMIT}`);
+    });
+    it(`GLOBL main.g [1<<28]int is refused at its type [${arch}]`, () => {
+      const bytes = (1 << 28) * (arch === 'amd64' ? 8 : 4);
+      expectOnly(build('GLOBL main.g [1<<28]int\n' + main('    NOP'), arch), 1, 14, `array [268435456]int is too large: ${bytes} bytes ${LIMIT}`);
+    });
+    it(`a nested [1<<20][1<<20]byte is refused at the outer array [${arch}]`, () => {
+      expectOnly(build(main('    LOCAL x [1<<20][1<<20]byte'), arch), 2, 13, `array [1048576][1048576]byte is too large: 1099511627776 bytes ${LIMIT}`);
+    });
+    it(`TEXT main.main(), $1<<30 is refused at the frame size [${arch}]`, () => {
+      expectOnly(build('TEXT main.main(), $1<<30\n    RET\n', arch), 1, 21, `frame size 1073741824 of main.main is too large ${LIMIT}`);
+    });
+  }
+
+  it('a TYPE, two globals, two arguments, captures, locals and outgoing area are bounded where they cross', () => {
+    expectOnly(build('TYPE main.T [1<<25]byte\n' + main('    NOP')), 1, 13, `array [33554432]byte is too large: 33554432 bytes ${LIMIT}`);
+    expectOnly(build('GLOBL main.a [1<<24]byte\nGLOBL main.b [1<<24]byte\n' + main('    NOP')), 2, 7,
+      `globals are too large: 33554432 bytes up to main.b ${LIMIT}`);
+    expectOnly(build('TEXT main.f(a [1<<24]byte, b byte)\n    RET\n' + main('    NOP')), 1, 28,
+      `arguments of main.f are too large: 16777224 bytes up to b ${LIMIT}`);
+    expectOnly(build('TEXT main.f()\n    CAPTURES (a [1<<23]byte, b [1<<23]byte)\n    RET\n' + main('    NOP')), 2, 30,
+      `captures of main.f are too large: 16777224 bytes up to b ${LIMIT}`);
+    expectOnly(build(main('    LOCAL x [1<<23]byte\n    LOCAL y [1<<23]byte\n    LOCAL z byte')), 4, 11,
+      `locals of main.main are too large: 16777224 bytes up to z ${LIMIT}`);
+    expectOnly(build('TEXT main.f(a [1<<23]byte)\n    RET\n' + main('    LOCAL x [1<<23]byte\n    LOCAL y byte\n    CALL main.f(x)')), 3, 6,
+      `frame of main.main is too large: 8388616 bytes of locals and 8388608 of outgoing arguments ${LIMIT}`);
+  });
+
+  it('control: a 1 MiB local array of strings and a $1<<20 frame compile', () => {
+    expect(shown(build(main('    LOCAL x [1<<16]string')))).toEqual([]);
+    expect(shown(build('TEXT main.main(), $1<<20\n    RET\n'))).toEqual([]);
+  });
+});

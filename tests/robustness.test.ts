@@ -5,7 +5,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runCell } from '../cli/matrix.js';
 import { compile, type CompileResult } from '../compiler/compile.js';
+import { formatDiagnostic } from '../compiler/diag.js';
 import { ARCHES, type Arch } from '../isa/target.js';
 import { extractTable, parseStanzas } from './helpers/nosplitTable.js';
 
@@ -173,5 +175,25 @@ describe('sizes are bounded (16 MiB), so compiling stays fast and small', () => 
   it('control: a 1 MiB local array of strings and a $1<<20 frame compile', () => {
     expect(shown(build(main('    LOCAL x [1<<16]string')))).toEqual([]);
     expect(shown(build('TEXT main.main(), $1<<20\n    RET\n'))).toEqual([]);
+  });
+});
+
+describe('a UTF-8 byte order mark at the start of a file is ignored', () => {
+  const BOM = '\uFEFF';
+  const prog = 'TEXT main.main()\n    PRINTLN $"hi"\n    RET\n// expect: hi\n';
+
+  it('the program compiles and runs as without it', () => {
+    expect(shown(build(BOM + prog))).toEqual([]);
+    for (const arch of ARCHES) expect(runCell('bom.gasm', BOM + prog, arch).problems, arch).toEqual([]);
+  });
+  it('columns on line 1 count from the first character after it', () => {
+    const s = BOM + 'TEXT main.main(), FOO\n    RET\n';
+    const r = build(s);
+    expectOnly(r, 1, 19, 'unknown function flag FOO (want NOSPLIT or NOFRAME)');
+    expect(formatDiagnostic('bom.gasm', s, r.diagnostics[0]!)).toBe(
+      'bom.gasm:1:19: unknown function flag FOO (want NOSPLIT or NOFRAME)\n\tTEXT main.main(), FOO\n\t                  ^\n');
+  });
+  it('elsewhere it is an error, as in Go', () => {
+    expectOnly(build(`TEXT main.main()\n    NOP${BOM}\n    RET\n`), 2, 8, 'invalid BOM in the middle of the file');
   });
 });

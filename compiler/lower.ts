@@ -27,6 +27,15 @@ const ALU_OPS: Record<string, Op> = {
   SHL: Op.SHL, SHR: Op.SHR, SAR: Op.SAR, DIV: Op.DIV, MOD: Op.MOD,
 };
 
+/** gasm's word instructions: Go spells them with a size suffix (MOVQ, ADDL, MOVW, MOVD, CMPB). */
+const WORD_INSTRS = new Set([...Object.keys(ALU_OPS), 'MOV', 'LEA', 'NEG', 'NOT', 'CMP']);
+
+/** For a Go mnemonic whose base gasm has, a hint naming gasm's portable instruction. */
+function sizedMnemonicHint(mnem: string): string {
+  const m = /^([A-Z]+)[QLWDB]$/.exec(mnem);
+  return m && WORD_INSTRS.has(m[1]!) ? ` (gasm's ${m[1]} is word-sized on every target)` : '';
+}
+
 export class FuncLowerer implements LowerCtx {
   readonly t: Target;
   readonly W: number;
@@ -234,7 +243,7 @@ export class FuncLowerer implements LowerCtx {
       case 'CALL': return this.call(ins);
     }
     if (PSEUDO.has(m)) return lowerPseudo(this, ins);
-    throw new LowerError(ins.pos, `unknown instruction ${ins.mnem}`);
+    throw new LowerError(ins.pos, `unknown instruction ${ins.mnem}${sizedMnemonicHint(m)}`);
   }
 
   private mov(ins: Instr) {

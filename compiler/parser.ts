@@ -381,6 +381,7 @@ export function parseOperand(cur: Cursor): Operand {
     if (cur.isPunct('(')) throw new ParseError(t.pos, `unknown register ${t.text} in memory operand`);
     return { k: 'name', name: t.text, off: parseOffset(cur), addr: false, pos };
   }
+  if (t.kind === 'str') throw new ParseError(pos, `unexpected string literal in operand (a string constant is written $${t.text})`);
   if (t.kind === 'punct' && t.text === '(' && cur.peek(1)?.kind === 'ident' && cur.isPunct(')', 2)) {
     const r = regOperand(cur.peek(1)!);
     cur.i += 3;

@@ -197,3 +197,21 @@ describe('a UTF-8 byte order mark at the start of a file is ignored', () => {
     expectOnly(build(`TEXT main.main()\n    NOP${BOM}\n    RET\n`), 2, 8, 'invalid BOM in the middle of the file');
   });
 });
+
+describe('Go spellings get a hint towards gasm\'s', () => {
+  const main = (line: string) => `TEXT main.main()\n${line}\n    RET\n`;
+
+  for (const [mnem, base] of [['MOVQ', 'MOV'], ['MOVL', 'MOV'], ['MOVW', 'MOV'], ['MOVD', 'MOV'], ['ADDQ', 'ADD'], ['SUBL', 'SUB'], ['CMPB', 'CMP'], ['LEAQ', 'LEA']]) {
+    it(`${mnem} names ${base}`, () => {
+      const operands = mnem === 'LEAQ' ? 'main.g, R0' : '$1, R0';
+      expectOnly(build('GLOBL main.g int\n' + main(`    ${mnem} ${operands}`)), 3, 5, `unknown instruction ${mnem} (gasm's ${base} is word-sized on every target)`);
+    });
+  }
+  it('a word that only looks suffixed gets no hint', () => {
+    expectOnly(build(main('    FOOQ R0')), 2, 5, 'unknown instruction FOOQ');
+  });
+  it('PRINTLN "hi" is told to write $"hi"', () => {
+    expectOnly(build(main('    PRINTLN "hi"')), 2, 13, 'unexpected string literal in operand (a string constant is written $"hi")');
+    expect(shown(build(main('    PRINTLN $"hi"')))).toEqual([]);
+  });
+});

@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { expectations } from '../cli/expect.js';
 import { runCell } from '../cli/matrix.js';
 import { compile, type CompileResult } from '../compiler/compile.js';
 import { formatDiagnostic } from '../compiler/diag.js';
@@ -213,5 +214,38 @@ describe('Go spellings get a hint towards gasm\'s', () => {
   it('PRINTLN "hi" is told to write $"hi"', () => {
     expectOnly(build(main('    PRINTLN "hi"')), 2, 13, 'unexpected string literal in operand (a string constant is written $"hi")');
     expect(shown(build(main('    PRINTLN $"hi"')))).toEqual([]);
+  });
+});
+
+describe('a mistyped // expect line fails the matrix cell instead of being ignored', () => {
+  const WANT = 'want // expect[ amd64|386|arm ...][ panic|fatal|exit]: text';
+  const prog = (extra: string) => `TEXT main.main()\n    PRINTLN $1\n    RET\n// expect: 1\n${extra}\n`;
+  const cases: [string, string][] = [
+    ['// expect oops: 1', 'unknown target or kind "oops"'],
+    ['// expect amd64 pnic: x', 'unknown target or kind "pnic"'],
+    ['//expect 1', 'no ":" before the text'],
+    ['//expected: 1', '"expected" is not "expect"'],
+    ['  // Expect: 1', '"Expect" is not "expect"'],
+    ['// expect386: 1', 'no space after "expect"'],
+    ['// expect panic arm: boom', '"arm" after the kind "panic" (targets come first, then one kind)'],
+    ['// expect exit: two', 'exit status "two" is not a number'],
+  ];
+  for (const [line, why] of cases) {
+    it(`${JSON.stringify(line)}: ${why}`, () => {
+      for (const arch of ARCHES) {
+        const cell = runCell('typo.gasm', prog(line), arch);
+        expect(cell.ok, arch).toBe(false);
+        expect(cell.problems, arch).toEqual([`line 5: not an expectation: ${line.trim()} (${why}; ${WANT})`]);
+      }
+    });
+  }
+  it('expectations() returns the bad lines with their line numbers, for every target', () => {
+    const e = expectations('// expect: a\n// expect oops: b\n// expectation\n', '386');
+    expect(e.output).toEqual(['a']);
+    expect(e.bad.map((b) => b.line)).toEqual([2, 3]);
+  });
+  it('control: well-formed lines, //expect: without a space included, pass', () => {
+    const s = 'TEXT main.main()\n    PRINTLN $1\n    PRINTLN $2\n    RET\n// expect: 1\n//expect: 2\n// expect amd64 386 arm exit: 0\n';
+    for (const arch of ARCHES) expect(runCell('ok.gasm', s, arch).problems, arch).toEqual([]);
   });
 });

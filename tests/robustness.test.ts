@@ -249,3 +249,49 @@ describe('a mistyped // expect line fails the matrix cell instead of being ignor
     for (const arch of ARCHES) expect(runCell('ok.gasm', s, arch).problems, arch).toEqual([]);
   });
 });
+
+describe('the nosplit check follows NOSPLIT chains only, as Go\'s linker does', () => {
+  /** main.main calls main.f1, which calls main.f2, … main.fN; NOSPLIT with frame 0, or ordinary. */
+  function chain(n: number, nosplit: boolean): string {
+    const out = ['TEXT main.main()', '    CALL main.f1()', '    RET'];
+    for (let i = 1; i <= n; i++) {
+      out.push(`TEXT main.f${i}()${nosplit ? ', NOSPLIT, $0' : ''}`);
+      if (i < n) out.push(`    CALL main.f${i + 1}()`);
+      out.push('    RET');
+    }
+    return out.join('\n') + '\n';
+  }
+
+  for (const arch of ARCHES) {
+    it(`150 ordinary functions calling each other build [${arch}]`, () => {
+      // Each has a split check, so each needs only room to call morestack; its
+      // frame is checked by its own walk. (This was "nosplit stack check too deep".)
+      const r = build(chain(150, false), arch);
+      expect(shown(r)).toEqual([]);
+      expect(r.image).not.toBeNull();
+    });
+  }
+
+  // The same chain NOSPLIT with $0 frames is still rejected, and Go's rule says
+  // overflow, not too deep: every level costs bytes of the 128 below the guard
+  // (the return address CALL pushes on x86, 8 or 4 bytes; on arm the 4-byte saved
+  // LR of a NOSPLIT function that calls), so they run out at f17 (amd64) or f33
+  // (386, arm), far above the depth limit of 100.
+  const last: Record<Arch, string> = { amd64: '\t-8\ton entry to main.f17', '386': '\t-4\ton entry to main.f33', arm: '\t-4\tafter main.f33 uses 4' };
+  const first: Record<Arch, string> = {
+    amd64: '\t120\tassumed on entry to main.f1\n\t112\ton entry to main.f2\n',
+    '386': '\t124\tassumed on entry to main.f1\n\t120\ton entry to main.f2\n',
+    arm: '\t128\tassumed on entry to main.f1\n\t124\tafter main.f1 uses 4\n',
+  };
+  for (const arch of ARCHES) {
+    it(`150 NOSPLIT $0 functions calling each other overflow [${arch}]`, () => {
+      const r = build(chain(150, true), arch);
+      expect(r.image).toBeNull();
+      const d = r.diagnostics[0]!;
+      expect(`${d.pos.line}:${d.pos.col}`).toBe('4:6'); // main.f1's TEXT
+      expect(d.message.startsWith(`main.f1: nosplit stack overflow\n${first[arch]}`), d.message).toBe(true);
+      expect(d.message.endsWith(last[arch]), d.message).toBe(true);
+      for (const x of r.diagnostics) expect(x.message).not.toContain('too deep');
+    });
+  }
+});

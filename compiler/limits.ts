@@ -22,6 +22,14 @@ export const MAX_SIZE = 16 << 20;
 export const SIZE_LIMIT_NOTE = "(gorun's limit is 16 MiB)";
 
 /**
+ * Bytes of everything the compiler keeps a per-word pointer map of, in all:
+ * each distinct array or closure type once, and every function's frame and
+ * arguments. MAX_SIZE bounds one of them; this bounds how many there are.
+ */
+export const MAX_TOTAL_SIZE = 64 << 20;
+export const TOTAL_LIMIT_NOTE = "(gorun's limit is 64 MiB in all)";
+
+/**
  * Bits of an untyped integer constant, every step of an evaluation included,
  * as in Go's compiler (go/types: `constant shift overflow` past 512 bits).
  */

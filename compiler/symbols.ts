@@ -4,7 +4,7 @@ import { RUNTIME_FUNCS, type RuntimeFunc, type SigEntry } from '../abi/funcs.js'
 import type { Target } from '../isa/target.js';
 import type { GlobalDecl, Param, Program, TextDecl, TypeExpr } from './ast.js';
 import type { Diagnostics, Pos } from './diag.js';
-import { MAX_NESTING, MAX_SIZE, SIZE_LIMIT_NOTE, nestingMessage } from './limits.js';
+import { MAX_NESTING, MAX_SIZE, MAX_TOTAL_SIZE, SIZE_LIMIT_NOTE, TOTAL_LIMIT_NOTE, nestingMessage } from './limits.js';
 import { looksLikeRegister } from './parser.js';
 import {
   ConstError, arrayOf, basicType, chanOf, closureOf, evalConst, fitsWord, memStatsType, named, ptrTo, wordsOf, type Kind, type Type,
@@ -51,6 +51,9 @@ export class ProgramInfo {
   private readonly arrays = new Map<string, Type>();
   /** Levels of type nesting open in resolveType (see deeper()). */
   private depth = 0;
+  /** Bytes charged against MAX_TOTAL_SIZE (see charge()). */
+  private total = 0;
+  private overBudget = false;
 
   constructor(readonly t: Target, readonly prog: Program, readonly diags: Diagnostics, testFuncs = false) {
     const seen = new Map<string, Pos>();
@@ -177,8 +180,26 @@ export class ProgramInfo {
     const size = n * BigInt(elem.size);
     if (size > BigInt(MAX_SIZE)) { this.diags.error(te.pos, `array ${name} is too large: ${size} bytes ${SIZE_LIMIT_NOTE}`); return null; }
     let t = this.arrays.get(name);
-    if (!t) { t = arrayOf(elem, Number(n), W); this.arrays.set(name, t); }
+    if (t) return t;
+    if (!this.charge(Number(size), te.pos, `array ${name}`)) return null;
+    t = arrayOf(elem, Number(n), W);
+    this.arrays.set(name, t);
     return t;
+  }
+
+  /**
+   * Count bytes that get a per-word pointer map against MAX_TOTAL_SIZE. The
+   * one that crosses it is reported; from then on the program is rejected
+   * and nothing more is charged or built: false means "do not build it"
+   * (its diagnostic is the one already given).
+   */
+  charge(bytes: number, pos: Pos, what: string): boolean {
+    if (this.overBudget) return false;
+    this.total += bytes;
+    if (this.total <= MAX_TOTAL_SIZE) return true;
+    this.overBudget = true;
+    this.diags.error(pos, `${what} brings the program's types and frames to ${this.total} bytes ${TOTAL_LIMIT_NOTE}`);
+    return false;
   }
 
   /** `closure main.f`: resolved once per function; a closure that captures itself is recursive. */
@@ -199,7 +220,7 @@ export class ProgramInfo {
     const W = this.t.ptrSize;
     const size = caps.reduce<number>((n, c) => n + wordsOf(c.size, W) * W, W);
     if (size > MAX_SIZE) { this.diags.error(te.pos, `closure ${te.fn} is too large: ${size} bytes ${SIZE_LIMIT_NOTE}`); return null; }
-    return closureOf(te.fn, caps, W);
+    return this.charge(size, te.pos, `closure ${te.fn}`) ? closureOf(te.fn, caps, W) : null;
   }
 
   private namedType(name: string, pos: Pos): Type | null {

@@ -173,6 +173,16 @@ describe('sizes are bounded (16 MiB), so compiling stays fast and small', () => 
       `frame of main.main is too large: 8388616 bytes of locals and 8388608 of outgoing arguments ${LIMIT}`);
   });
 
+  it('many big frames or distinct big types together are bounded too (64 MiB in all)', () => {
+    const TOTAL = "(gorun's limit is 64 MiB in all)";
+    // One 16 MiB array type, then a 16 MiB frame per function: main.f3's (line 10) crosses 64 MiB.
+    const frames = Array.from({ length: 40 }, (_, i) => `TEXT main.f${i}()\n    LOCAL x [1<<24]byte\n    RET\n`).join('');
+    expectOnly(build(frames + main('    NOP')), 10, 6, `frame of main.f3 brings the program's types and frames to ${5 << 24} bytes ${TOTAL}`);
+    // Distinct array types each get a pointer map: the fifth crosses; nothing more is built or reported.
+    const news = Array.from({ length: 40 }, (_, i) => `    NEW [${(1 << 24) - i}]byte -> R0`).join('\n');
+    expectOnly(build(main(news)), 6, 9, `array [16777212]byte brings the program's types and frames to ${5 * (1 << 24) - 10} bytes ${TOTAL}`);
+  });
+
   it('control: a 1 MiB local array of strings and a $1<<20 frame compile', () => {
     expect(shown(build(main('    LOCAL x [1<<16]string')))).toEqual([]);
     expect(shown(build('TEXT main.main(), $1<<20\n    RET\n'))).toEqual([]);

@@ -4,9 +4,9 @@
 
 /**
  * Levels of nesting in one expression or type: parentheses, unary
- * operators, `*`, `[n]` and `chan`; for a type, also each named type it
- * refers to. The parser, the constant evaluator and the type resolver
- * recurse once per level, so this bounds their depth.
+ * operators, `*`, `[n]` and `chan`; for a type, also each named type or
+ * closure it refers to. The parser, the constant evaluator and the type
+ * resolver recurse once per level, so this bounds their depth.
  */
 export const MAX_NESTING = 100;
 

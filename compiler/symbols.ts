@@ -44,7 +44,10 @@ export class ProgramInfo {
   readonly globals = new Map<string, GlobalSym>();
   private readonly typeDecls = new Map<string, { type: TypeExpr; pos: Pos }>();
   private readonly resolved = new Map<string, Type | null>();
-  /** Named types, and functions whose closure type is being resolved (names cannot clash: both are package-qualified and declared once). */
+  /**
+   * Named types and closure types (by function) being resolved (the names
+   * clash only in a program already rejected for redeclaring one).
+   */
   private readonly resolving = new Set<string>();
   private readonly closures = new Map<string, Type | null>();
   /** Array types by name: a big array's pointer map is built once, however often it is spelled. */

@@ -4,7 +4,9 @@
 //   // expect panic: MSG            the report's `panic: MSG` line (then `\tpanic:` continuations)
 //   // expect fatal: MSG            the `fatal error: MSG` line
 //   // expect exit: N               the exit status (default 0, or 2 with a panic or fatal line)
-// Targets may qualify every kind: `// expect arm exit: 2`.
+// Targets may qualify every kind: `// expect arm exit: 2`. Any other comment
+// line starting `// expect` is a mistake, reported (Expectations.bad) rather
+// than ignored.
 import { ARCHES, type Arch } from '../isa/target.js';
 
 export interface Expectations {
@@ -14,28 +16,70 @@ export interface Expectations {
   readonly exit: number;
   /** Does the file state anything at all for this target? */
   readonly any: boolean;
+  /** Comment lines that start like an expectation but do not parse (on every target). */
+  readonly bad: readonly BadExpectation[];
 }
 
-const LINE = /^\s*\/\/\s*expect((?:\s+(?:amd64|386|arm))*)(?:\s+(panic|fatal|exit))?:(.*)$/;
+export interface BadExpectation {
+  /** 1-based line in the file. */
+  readonly line: number;
+  readonly text: string;
+  /** What is wrong with it. */
+  readonly why: string;
+}
+
+type Kind = 'panic' | 'fatal' | 'exit';
+interface Parsed { readonly arches: readonly Arch[]; readonly kind: Kind | null; readonly text: string }
+
+const KINDS: readonly string[] = ['panic', 'fatal', 'exit'];
+// Any comment whose first word starts with "expect" (any case) is meant as one.
+const CANDIDATE = /^\s*\/\/\s*expect/i;
+const SHAPE = /^\s*\/\/\s*([A-Za-z]+)([^:]*)(?::([\s\S]*))?$/;
+export const EXPECT_SYNTAX = '// expect[ amd64|386|arm ...][ panic|fatal|exit]: text';
+
+/** One expectation line, or why it is not one; null when the line is no attempt at one. */
+function parseLine(line: string): Parsed | { why: string } | null {
+  if (!CANDIDATE.test(line)) return null;
+  const [, word, head, rest] = SHAPE.exec(line)!;
+  if (word !== 'expect') return { why: `"${word}" is not "expect"` };
+  if (head !== '' && !/^\s/.test(head!)) return { why: 'no space after "expect"' };
+  if (rest === undefined) return { why: 'no ":" before the text' };
+  const arches: Arch[] = [];
+  let kind: Kind | null = null;
+  for (const w of head!.trim().split(/\s+/).filter((x) => x !== '')) {
+    if (kind !== null) return { why: `"${w}" after the kind "${kind}" (targets come first, then one kind)` };
+    if ((ARCHES as readonly string[]).includes(w)) arches.push(w as Arch);
+    else if (KINDS.includes(w)) kind = w as Kind;
+    else return { why: `unknown target or kind "${w}"` };
+  }
+  const text = rest.startsWith(' ') ? rest.slice(1) : rest;
+  if (kind === 'exit' && !/^\d+$/.test(text.trim())) return { why: `exit status "${text.trim()}" is not a number` };
+  return { arches: arches.length === 0 ? ARCHES : arches, kind, text };
+}
 
 export function expectations(source: string, arch: Arch): Expectations {
-  const output: string[] = [], panics: string[] = [];
+  const output: string[] = [], panics: string[] = [], bad: BadExpectation[] = [];
   let fatal: string | null = null, exit: number | null = null, any = false;
-  for (const line of source.split('\n')) {
-    const m = LINE.exec(line.replace(/\r$/, ''));
-    if (!m) continue;
-    const arches = m[1]!.trim() === '' ? ARCHES : m[1]!.trim().split(/\s+/);
-    if (!arches.includes(arch)) continue;
+  source.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/\r$/, '');
+    const p = parseLine(line);
+    if (p === null) return;
+    if ('why' in p) { bad.push({ line: i + 1, text: line.trim(), why: p.why }); return; }
+    if (!p.arches.includes(arch)) return;
     any = true;
-    const text = m[3]!.startsWith(' ') ? m[3]!.slice(1) : m[3]!;
-    switch (m[2]) {
-      case 'panic': panics.push(text); break;
-      case 'fatal': fatal = text; break;
-      case 'exit': exit = Number(text.trim()); break;
-      default: output.push(text);
+    switch (p.kind) {
+      case 'panic': panics.push(p.text); break;
+      case 'fatal': fatal = p.text; break;
+      case 'exit': exit = Number(p.text.trim()); break;
+      default: output.push(p.text);
     }
-  }
-  return { output, panics, fatal, exit: exit ?? (panics.length > 0 || fatal !== null ? 2 : 0), any };
+  });
+  return { output, panics, fatal, exit: exit ?? (panics.length > 0 || fatal !== null ? 2 : 0), any, bad };
+}
+
+/** A bad expectation line as a problem report: where, what it says, why, and what was expected. */
+export function formatBadExpectation(b: BadExpectation): string {
+  return `line ${b.line}: not an expectation: ${b.text} (${b.why}; want ${EXPECT_SYNTAX})`;
 }
 
 export interface Observed {

@@ -6,7 +6,7 @@ import { compile } from '../compiler/compile.js';
 import { formatDiagnostic } from '../compiler/diag.js';
 import type { Arch } from '../isa/target.js';
 import { NotImplemented, runImage, type RunOptions } from '../runtime/run.js';
-import { compare, expectations, observe } from './expect.js';
+import { compare, expectations, formatBadExpectation, observe } from './expect.js';
 
 export interface Cell {
   readonly ok: boolean;
@@ -23,7 +23,7 @@ export interface Row {
 /** Run one program on one target and judge it. */
 export function runCell(file: string, source: string, arch: Arch, opts: Omit<RunOptions, 'stderr'> = {}): Cell {
   const e = expectations(source, arch);
-  const problems: string[] = [];
+  const problems = e.bad.map(formatBadExpectation);
   if (!e.any) problems.push('no // expect lines for this target');
   const r = compile(source, file, arch);
   if (!r.image) {

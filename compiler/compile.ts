@@ -46,6 +46,8 @@ export function compile(source: string, file: string, arch: Arch, opts: CompileO
   }
   const linkFuncs: LinkFunc[] = lowered.map((lf) => {
     const fr = layoutFrame(t, lf, diags);
+    // The linker keeps a pointer map of each frame and argument area, a word at a time.
+    info.charge(fr.spDelta + lf.sig.argsSize, lf.decl.pos, `frame of ${lf.name}`);
     const { progs, labels } = finishFunc(t, lf, fr, lf.decl.pos.line);
     return { name: lf.name, progs, labels, frame: fr, lowered: lf, sig: lf.sig, hostId: -1, line: lf.decl.pos.line };
   });

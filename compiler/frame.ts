@@ -19,6 +19,7 @@ import type { LoweredFunc } from './lowerctx.js';
 import type { SplitKind } from './image.js';
 import { allocFrame, deferreturnExit, epilogue, splitKind, stacksplit, type Emitter } from './prologue.js';
 import { I, M, R, rowFor, type PArg, type Prog } from './proglist.js';
+import { MAX_SIZE, SIZE_LIMIT_NOTE } from './limits.js';
 import { ConstError, evalConst, wordsOf } from './types.js';
 
 export interface FrameLayout {
@@ -42,10 +43,15 @@ export function layoutFrame(t: Target, f: LoweredFunc, diags: Diagnostics): Fram
   const d = f.decl;
   const need = f.outSize + f.localsSize;
   let frame = Math.ceil(need / W) * W;
+  // Locals alone were checked as they were declared; together with the outgoing area they are checked here.
+  if (f.localsSize <= MAX_SIZE && need > MAX_SIZE) {
+    diags.error(d.pos, `frame of ${d.name} is too large: ${f.localsSize} bytes of locals and ${f.outSize} of outgoing arguments ${SIZE_LIMIT_NOTE}`);
+  }
   if (d.frame) {
     try {
       const v = evalConst(d.frame, W);
-      if (v < 0n || v > 1n << 30n) diags.error(d.frame.pos, `invalid frame size ${v}`);
+      if (v < 0n) diags.error(d.frame.pos, `invalid frame size ${v}`);
+      else if (v > BigInt(MAX_SIZE)) diags.error(d.frame.pos, `frame size ${v} of ${d.name} is too large ${SIZE_LIMIT_NOTE}`);
       else {
         frame = Number(v);
         if (need > frame) {

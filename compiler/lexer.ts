@@ -1,7 +1,7 @@
 // The gasm lexer: one token list per source line (comments removed,
 // `/* … */` may span lines). Bad literals become diagnostics and an
 // 'error' token, so the parser can go on.
-import type { Diagnostics, Pos } from './diag.js';
+import { withoutBOM, type Diagnostics, type Pos } from './diag.js';
 
 export type TokKind = 'ident' | 'num' | 'char' | 'str' | 'punct' | 'error';
 
@@ -22,12 +22,13 @@ export interface Line {
 const PUNCT3 = ['<<', '>>', '->', '&^'];
 const PUNCT1 = '()[],:$&+-*/%|^=~';
 
-const isIdentStart = (c: string) => /[A-Za-z_\u00b7]/.test(c) || c > '\u007f';
-const isIdentPart = (c: string) => /[A-Za-z0-9_.\u00b7]/.test(c) || c > '\u007f';
+const BOM = '\uFEFF';
+const isIdentStart = (c: string) => /[A-Za-z_\u00b7]/.test(c) || (c > '\u007f' && c !== BOM);
+const isIdentPart = (c: string) => /[A-Za-z0-9_.\u00b7]/.test(c) || (c > '\u007f' && c !== BOM);
 
 export function lex(source: string, diags: Diagnostics): Line[] {
   const lines: Line[] = [];
-  const src = source.split('\n');
+  const src = withoutBOM(source).split('\n');
   let inBlock = false;
   let blockStart: Pos = { line: 1, col: 1 };
   src.forEach((raw, i) => {
@@ -99,7 +100,7 @@ export function lex(source: string, diags: Diagnostics): Line[] {
         p++;
         continue;
       }
-      diags.error(pos(start), `unexpected character ${JSON.stringify(c)}`);
+      diags.error(pos(start), c === BOM ? 'invalid BOM in the middle of the file' : `unexpected character ${JSON.stringify(c)}`);
       toks.push({ kind: 'error', text: c, pos: pos(start) });
       p++;
     }

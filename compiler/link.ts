@@ -172,25 +172,23 @@ function funcInfo(t: Target, f: LinkFunc, entry: number, size: number, pcsp: Fun
   const fr = f.frame;
   const lf = f.lowered;
   const sig = lf?.sig ?? f.sig ?? undefined;
-  const argPtrs: boolean[] = [];
-  for (const s of [...(sig?.params ?? []), ...(sig?.results ?? [])]) pushPtrs(argPtrs, s.off / W, s.type, W);
-  const localPtrs: boolean[] = [];
-  for (const l of lf?.locals ?? []) pushPtrs(localPtrs, l.off / W, l.type, W);
-  const localsWords = wordsOf(lf?.localsSize ?? 0, W);
-  while (localPtrs.length < localsWords) localPtrs.push(false);
-  while (argPtrs.length < wordsOf(sig?.argsSize ?? 0, W)) argPtrs.push(false);
+  const argPtrs = ptrMap(wordsOf(sig?.argsSize ?? 0, W), [...(sig?.params ?? []), ...(sig?.results ?? [])], W);
+  const localPtrs = ptrMap(wordsOf(lf?.localsSize ?? 0, W), lf?.locals ?? [], W);
   return {
     name: f.name, entry, end: entry + size, line: f.line,
     frame: fr.frame, spDelta: fr.spDelta, argBase: fr.argBase, localsBase: fr.localsBase, outBase: fr.outBase,
     argsSize: sig?.argsSize ?? 0, paramsSize: sig?.paramsSize ?? 0, localsSize: lf?.localsSize ?? 0,
     nosplit: fr.nosplit, autoNosplit: fr.autoNosplit, split: fr.split, needsCtxt: fr.needsCtxt, leaf: fr.leaf,
-    argPtrs: argPtrs.map((p) => p ?? false), localPtrs: localPtrs.map((p) => p ?? false),
+    argPtrs, localPtrs,
     params: (sig?.params ?? []).map((p) => ({ name: p.name, off: p.off, size: p.type.size })),
     pcsp, pcln, hostId: f.hostId, deferReturnPC,
   };
 }
 
-function pushPtrs(out: boolean[], word: number, type: Type, W: number) {
-  for (let w = 0; w < wordsOf(type.size, W); w++) out[word + w] = type.ptrs[w] ?? false;
+/** A region's pointer map, one entry per word; its slots lie inside it. */
+function ptrMap(words: number, slots: readonly { off: number; type: Type }[], W: number): boolean[] {
+  const out = new Array<boolean>(words).fill(false);
+  for (const s of slots) s.type.ptrs.forEach((p, w) => { if (p) out[s.off / W + w] = true; });
+  return out;
 }
 

@@ -12,6 +12,7 @@ import { lowerPseudo, PSEUDO } from './pseudo.js';
 import { ConstError, evalConst, fitsWord, isByteLike, sameType, wordsOf, type Type } from './types.js';
 import { AlreadyReported, LowerError, Mover, locAt, type Loc, type Val } from './values.js';
 import type { DataNeeds, LoweredFunc, LowerCtx } from './lowerctx.js';
+import { MAX_SIZE, SIZE_LIMIT_NOTE } from './limits.js';
 
 /** ARM's intra-procedure scratch register (IP), free besides R11 (REGTMP). */
 const ARM_IP = 12;
@@ -25,6 +26,15 @@ const ALU_OPS: Record<string, Op> = {
   ADD: Op.ADD, SUB: Op.SUB, MUL: Op.MUL, AND: Op.AND, OR: Op.OR, XOR: Op.XOR,
   SHL: Op.SHL, SHR: Op.SHR, SAR: Op.SAR, DIV: Op.DIV, MOD: Op.MOD,
 };
+
+/** gasm's word instructions: Go spells them with a size suffix (MOVQ, ADDL, MOVW, MOVD, CMPB). */
+const WORD_INSTRS = new Set([...Object.keys(ALU_OPS), 'MOV', 'LEA', 'NEG', 'NOT', 'CMP']);
+
+/** For a Go mnemonic whose base gasm has, a hint naming gasm's portable instruction. */
+function sizedMnemonicHint(mnem: string): string {
+  const m = /^([A-Z]+)[QLWDB]$/.exec(mnem);
+  return m && WORD_INSTRS.has(m[1]!) ? ` (gasm's ${m[1]} is word-sized on every target)` : '';
+}
 
 export class FuncLowerer implements LowerCtx {
   readonly t: Target;
@@ -59,6 +69,9 @@ export class FuncLowerer implements LowerCtx {
       seen.set(l.name, l.pos);
       const off = this.allocLocal(l.name, type, l.pos, false);
       this.slots.set(l.name, { slot: { name: l.name, type, off, pos: l.pos }, region: 'local' });
+      if (off <= MAX_SIZE && this.out.localsSize > MAX_SIZE) {
+        diags.error(l.pos, `locals of ${decl.name} are too large: ${this.out.localsSize} bytes up to ${l.name} ${SIZE_LIMIT_NOTE}`);
+      }
     }
     for (const [name] of decl.labels) this.labelIds.set(name, this.pl.newLabel());
   }
@@ -231,7 +244,7 @@ export class FuncLowerer implements LowerCtx {
       case 'CALL': return this.call(ins);
     }
     if (PSEUDO.has(m)) return lowerPseudo(this, ins);
-    throw new LowerError(ins.pos, `unknown instruction ${ins.mnem}`);
+    throw new LowerError(ins.pos, `unknown instruction ${ins.mnem}${sizedMnemonicHint(m)}`);
   }
 
   private mov(ins: Instr) {

@@ -3,6 +3,7 @@
 import type { CallTarget, Decl, Expr, Instr, Operand, Param, Program, TextDecl, TypeExpr } from './ast.js';
 import type { Diagnostics, Pos } from './diag.js';
 import { lex, type Tok } from './lexer.js';
+import { MAX_NESTING, nestingMessage } from './limits.js';
 
 class ParseError extends Error {
   constructor(readonly pos: Pos, message: string) { super(message); }
@@ -21,6 +22,8 @@ export function looksLikeRegister(name: string): boolean {
 
 class Cursor {
   i = 0;
+  /** Levels of expression and type nesting open at the cursor (see nested()). */
+  depth = 0;
   constructor(readonly toks: Tok[], readonly endPos: Pos) {}
   peek(o = 0): Tok | undefined { return this.toks[this.i + o]; }
   next(): Tok {
@@ -52,6 +55,21 @@ class Cursor {
     return t;
   }
   pos(): Pos { return this.peek()?.pos ?? this.endPos; }
+}
+
+/**
+ * Parse one level deeper. The parsers recurse once per level, and so do the
+ * evaluator and the type resolver on what they build: MAX_NESTING bounds them
+ * all, and the level that crosses it is reported at its first token.
+ */
+function nested<T>(cur: Cursor, at: Pos, what: 'expression' | 'type', parse: () => T): T {
+  if (cur.depth >= MAX_NESTING) throw new ParseError(at, nestingMessage(what));
+  cur.depth++;
+  try {
+    return parse();
+  } finally {
+    cur.depth--;
+  }
 }
 
 function describe(t: Tok): string {
@@ -212,14 +230,16 @@ function parseTypeDecl(cur: Cursor): { name: string; type: TypeExpr; pos: Pos } 
 
 export function parseType(cur: Cursor): TypeExpr {
   const pos = cur.pos();
-  if (cur.accept('*')) return { k: 'ptr', elem: parseType(cur), pos };
+  if (cur.accept('*')) return nested(cur, pos, 'type', () => ({ k: 'ptr', elem: parseType(cur), pos }));
   if (cur.accept('[')) {
-    const len = parseExpr(cur);
-    cur.expect(']');
-    return { k: 'array', len, elem: parseType(cur), pos };
+    return nested(cur, pos, 'type', () => {
+      const len = parseExpr(cur);
+      cur.expect(']');
+      return { k: 'array', len, elem: parseType(cur), pos };
+    });
   }
   const t = cur.ident('type');
-  if (t.text === 'chan') return { k: 'chan', elem: parseType(cur), pos };
+  if (t.text === 'chan') return nested(cur, pos, 'type', () => ({ k: 'chan', elem: parseType(cur), pos }));
   if (t.text === 'closure') return { k: 'closure', fn: cur.ident('function name').text, pos };
   return { k: 'name', name: t.text, pos };
 }
@@ -253,7 +273,7 @@ function parseUnary(cur: Cursor): Expr {
   const t = cur.peek();
   if (t?.kind === 'punct' && (t.text === '-' || t.text === '+' || t.text === '^')) {
     cur.next();
-    return { k: 'un', op: t.text, x: parseUnary(cur), pos: t.pos };
+    return nested(cur, t.pos, 'expression', () => ({ k: 'un', op: t.text as '-' | '+' | '^', x: parseUnary(cur), pos: t.pos }));
   }
   return parsePrimary(cur);
 }
@@ -263,9 +283,11 @@ function parsePrimary(cur: Cursor): Expr {
   if (t.kind === 'num' || t.kind === 'char') return { k: 'num', v: t.num!, pos: t.pos };
   if (t.kind === 'ident' && t.text === 'W') return { k: 'W', pos: t.pos };
   if (t.kind === 'punct' && t.text === '(') {
-    const e = parseExpr(cur);
-    cur.expect(')');
-    return e;
+    return nested(cur, t.pos, 'expression', () => {
+      const e = parseExpr(cur);
+      cur.expect(')');
+      return e;
+    });
   }
   throw new ParseError(t.pos, `expected constant expression, found ${describe(t)}`);
 }
@@ -359,6 +381,7 @@ export function parseOperand(cur: Cursor): Operand {
     if (cur.isPunct('(')) throw new ParseError(t.pos, `unknown register ${t.text} in memory operand`);
     return { k: 'name', name: t.text, off: parseOffset(cur), addr: false, pos };
   }
+  if (t.kind === 'str') throw new ParseError(pos, `unexpected string literal in operand (a string constant is written $${t.text})`);
   if (t.kind === 'punct' && t.text === '(' && cur.peek(1)?.kind === 'ident' && cur.isPunct(')', 2)) {
     const r = regOperand(cur.peek(1)!);
     cur.i += 3;

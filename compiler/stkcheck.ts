@@ -2,7 +2,15 @@
 // (dostkcheck/stkcheck/stkprint): walk every NOSPLIT function, then every
 // splitting one, through its pc→SP-delta spans and direct calls, and make
 // sure no chain can run more than StackLimit bytes below the stack guard.
-// The report is Go's, line for line.
+// The report is Go's, line for line, with one refinement: a splitting
+// callee is not walked, only checked for room to call morestack, because its
+// split check guarantees its frame and its own walk checks what it calls.
+// So only NOSPLIT chains are followed (to depth 100). Go 1.4 walked every
+// callee; Go 1.5 (cmd/internal/ld/lib.go) stopped at a splitting one unless
+// it was reached exactly at the top of the safe zone (`if !top { return 0 }`),
+// where walking it checks what its own walk checks. Either way a chain of
+// more than 100 splitting calls could be "too deep"; here it cannot, and
+// which programs are accepted is otherwise the same.
 import { StackLimit } from '../abi/stack.js';
 import { Op, OPS } from '../isa/ops.js';
 import type { Target } from '../isa/target.js';
@@ -74,11 +82,15 @@ export function stackCheck(t: Target, funcs: ReadonlyMap<string, CheckFunc>, ord
     if (ch.limit !== limit) buf += `\t${limit}\tafter ${name} uses ${ch.limit - limit}\n`;
   };
 
+  const frameLimit = (f: CheckFunc) => StackLimit + f.locals + (hasLR ? regSize : 0);
+
   const check = (up: Chain, depth: number): number => {
-    let limit = up.limit;
     const s = up.sym!;
-    // Don't duplicate work: only consider each function at the top of the safe zone once.
-    if (limit === StackLimit - callSize) {
+    const f = funcs.get(s);
+    const root = up.up === null;
+    // Don't duplicate work: consider each function at the top of the safe zone
+    // once (a splitting one only at the root of a walk, the only place it is walked).
+    if (up.limit === StackLimit - callSize && (root || f?.nosplit)) {
       if (checked.has(s)) return 0;
       checked.add(s);
     }
@@ -87,28 +99,35 @@ export function stackCheck(t: Target, funcs: ReadonlyMap<string, CheckFunc>, ord
       broke(up, 0);
       return -1;
     }
-    const f = funcs.get(s);
     if (!f) return -1;
-    if (limit < 0) { broke(up, limit); return -1; }
+    if (up.limit < 0) { broke(up, up.limit); return -1; }
     // morestack looks like it calls functions, but it switches the stack pointer first.
     if (s === MORESTACK) return 0;
+    if (f.nosplit) return walk(f, up, up.limit, depth);
+    // A split check calls morestack before the frame exists: that call must fit.
+    if (check({ sym: MORESTACK, limit: up.limit - callSize, up }, depth + 1) < 0) return -1;
+    // Below the root of a walk that is all (see the header); at the root the frame gets its limit.
+    return root ? walk(f, up, frameLimit(f), depth) : 0;
+  };
+
+  /** Every pc→SP span of f must fit under the limit, and so must every call made in it. */
+  const walk = (f: CheckFunc, up: Chain, start: number, depth: number): number => {
+    let limit = start;
     const ch: Chain = { sym: null, limit: 0, up };
-    let sp = spanCache.get(s);
-    if (!sp) { sp = spans(f.progs); spanCache.set(s, sp); }
+    let sp = spanCache.get(f.name);
+    if (!sp) { sp = spans(f.progs); spanCache.set(f.name, sp); }
     for (const span of sp) {
       if (limit - span.value < 0) { broke(up, limit - span.value); return -1; }
       for (const callee of span.calls) {
         ch.limit = limit - span.value - callSize;
+        ch.sym = callee;
         if (callee !== null) {
-          ch.sym = callee;
           if (check(ch, depth + 1) < 0) return -1;
           // After the call to morestack the limit is back to StackLimit beyond the frame.
-          if (callee.startsWith(MORESTACK)) limit = StackLimit + f.locals + (hasLR ? regSize : 0);
+          if (callee.startsWith(MORESTACK)) limit = frameLimit(f);
         } else {
           // Indirect call: assume a splitting callee, which must be able to call morestack.
-          ch.sym = null;
-          const ch1: Chain = { sym: MORESTACK, limit: ch.limit - callSize, up: ch };
-          if (check(ch1, depth + 2) < 0) return -1;
+          if (check({ sym: MORESTACK, limit: ch.limit - callSize, up: ch }, depth + 2) < 0) return -1;
         }
       }
     }

@@ -2,6 +2,7 @@
 import { MEMSTATS_FIELDS } from '../abi/mstats.js';
 import type { Kind } from '../abi/type.js';
 import type { Expr } from './ast.js';
+import { MAX_CONST_BITS } from './limits.js';
 
 export type { Kind };
 
@@ -87,36 +88,69 @@ export class ConstError extends Error {
   constructor(readonly pos: { line: number; col: number }, message: string) { super(message); }
 }
 
-/** Evaluate with Go's untyped-constant arithmetic (exact integers); the caller checks the range. */
+/**
+ * Evaluate with Go's untyped-constant arithmetic (exact integers); the caller
+ * checks the range. A chain `1+1+…+1` parses left-deep, so the left spine of
+ * binary operators is walked in a loop: recursion follows only right operands
+ * and unary operators, whose depth the parser bounds (limits.ts MAX_NESTING).
+ */
 export function evalConst(e: Expr, W: number): bigint {
+  const spine: (Expr & { k: 'bin' })[] = [];
+  let leftmost = e;
+  while (leftmost.k === 'bin') { spine.push(leftmost); leftmost = leftmost.l; }
+  let v = evalOperand(leftmost, W);
+  // Innermost first: each operator's left operand is the value so far (Go's order: left, right, operator).
+  for (let i = spine.length - 1; i >= 0; i--) v = bounded(spine[i]!, binary(spine[i]!, v, evalConst(spine[i]!.r, W)));
+  return v;
+}
+
+const CONST_LIMIT = 1n << BigInt(MAX_CONST_BITS);
+// go/types names the operations that can overflow.
+const BINARY_NAMES: Record<string, string> = { '+': 'addition ', '-': 'subtraction ', '*': 'multiplication ', '<<': 'shift ', '^': 'bitwise XOR ' };
+const opName = (e: Expr) => (e.k === 'bin' ? BINARY_NAMES[e.op] ?? '' : e.k === 'un' && e.op === '^' ? 'bitwise complement ' : '');
+
+/**
+ * Go's compiler keeps untyped integer constants within 512 bits; so does this
+ * evaluator, which also keeps every step of a long chain cheap (a chain of
+ * `<<1024` would otherwise grow a BigInt by a kilobit per term).
+ */
+function bounded(e: Expr, v: bigint): bigint {
+  if (v >= CONST_LIMIT || v <= -CONST_LIMIT) {
+    throw new ConstError(e.pos, `constant ${opName(e)}overflow`);
+  }
+  return v;
+}
+
+function evalOperand(e: Expr, W: number): bigint {
   switch (e.k) {
-    case 'num': return e.v;
+    case 'num': return bounded(e, e.v);
     case 'W': return BigInt(W);
     case 'un': {
       const x = evalConst(e.x, W);
-      return e.op === '-' ? -x : e.op === '^' ? ~x : x;
+      return bounded(e, e.op === '-' ? -x : e.op === '^' ? ~x : x);
     }
-    case 'bin': {
-      const l = evalConst(e.l, W), r = evalConst(e.r, W);
-      switch (e.op) {
-        case '+': return l + r;
-        case '-': return l - r;
-        case '*': return l * r;
-        case '/': case '%':
-          if (r === 0n) throw new ConstError(e.pos, 'division by zero in constant expression');
-          return e.op === '/' ? l / r : l % r;
-        case '<<': case '>>':
-          if (r < 0n) throw new ConstError(e.pos, `invalid negative shift count ${r}`);
-          if (r > 1024n) throw new ConstError(e.pos, `shift count ${r} too large`);
-          return e.op === '<<' ? l << r : l >> r;
-        case '&': return l & r;
-        case '|': return l | r;
-        case '^': return l ^ r;
-        case '&^': return l & ~r;
-      }
-      throw new ConstError(e.pos, `unknown operator ${e.op}`);
-    }
+    case 'bin': return evalConst(e, W);
   }
+}
+
+function binary(e: Expr & { k: 'bin' }, l: bigint, r: bigint): bigint {
+  switch (e.op) {
+    case '+': return l + r;
+    case '-': return l - r;
+    case '*': return l * r;
+    case '/': case '%':
+      if (r === 0n) throw new ConstError(e.pos, 'division by zero in constant expression');
+      return e.op === '/' ? l / r : l % r;
+    case '<<': case '>>':
+      if (r < 0n) throw new ConstError(e.pos, `invalid negative shift count ${r}`);
+      if (r > 1024n) throw new ConstError(e.pos, `shift count ${r} too large`);
+      return e.op === '<<' ? l << r : l >> r;
+    case '&': return l & r;
+    case '|': return l | r;
+    case '^': return l ^ r;
+    case '&^': return l & ~r;
+  }
+  throw new ConstError(e.pos, `unknown operator ${e.op}`);
 }
 
 /** Does v fit the target's word, signed or unsigned (as a Go constant converted to uintptr or int)? */

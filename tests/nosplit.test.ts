@@ -1,6 +1,6 @@
-// Go's linker nosplit analysis (cmd/ld stkcheck; go-runtime-facts §9),
+// Go's linker nosplit analysis (Go's linker stkcheck, cmd/ld/lib.c),
 // checked against Go's own conformance table, test/nosplit.go (2014, SOURCE A
-// in shared/conformance/nosplit-cases.txt).
+// in tests/conformance/nosplit-cases.txt; Go's licence, LICENSE-go there).
 //
 // What it protects: a chain of NOSPLIT functions runs on the StackLimit
 // (128) bytes below the stack guard with no split check to rescue it, so the
@@ -22,14 +22,14 @@ import { compile, type CompileResult } from '../compiler/compile.js';
 import { ARCHES, type Arch } from '../isa/target.js';
 import { extractTable, parseStanzas, skippedOn, toGasm, type Stanza } from './helpers/nosplitTable.js';
 
-const CASES_URL = new URL('../../shared/conformance/nosplit-cases.txt', import.meta.url);
+const CASES_URL = new URL('./conformance/nosplit-cases.txt', import.meta.url);
 const CASES_PATH = fileURLToPath(CASES_URL);
 const OVERFLOW = 'nosplit stack overflow';
 
 /** The stanzas, or the reason they could not be read (reported as a failing test, never a skip). */
 function loadStanzas(): { stanzas: Stanza[]; error: string | null } {
   if (!existsSync(CASES_PATH)) {
-    return { stanzas: [], error: `nosplit conformance table not found at ${CASES_PATH} (expected shared/ beside the repository)` };
+    return { stanzas: [], error: `nosplit conformance table not found at ${CASES_PATH} (it is part of the repository: is the checkout complete?)` };
   }
   try {
     const { text, firstLine } = extractTable(readFileSync(CASES_PATH, 'utf8'));

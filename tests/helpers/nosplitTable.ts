@@ -1,4 +1,4 @@
-// The test/nosplit.go table (shared/conformance/nosplit-cases.txt, SOURCE A):
+// The test/nosplit.go table (tests/conformance/nosplit-cases.txt, SOURCE A):
 // parsing and translation to gasm, following the 2014 harness described in
 // that file's header. Used by tests/nosplit.test.ts.
 //

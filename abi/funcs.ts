@@ -27,20 +27,30 @@ export interface RuntimeFunc {
   /** Does it run gasm code before it returns (a deferred call, a callback)? */
   readonly callsGasm: boolean;
   /**
+   * May it start a panic? It then tail-calls gopanic with the panic value in
+   * its caller's outgoing area, so its callers keep two words there.
+   */
+  readonly panics: boolean;
+  /**
    * A function that calls back into gasm (runtime/asm.ts reflectcall): its
    * stub has a frame with these locals, where the handler keeps its state in
    * VM memory, and an outgoing area of outWords words for the calls it makes.
    */
-  readonly frame: { readonly locals: readonly SigEntry[]; readonly outWords: number } | null;
+  readonly frame: {
+    readonly locals: readonly SigEntry[];
+    readonly outWords: number;
+    /** The outgoing area also holds the program's largest deferred argument block (gopanic, Goexit). */
+    readonly deferArgs?: boolean;
+  } | null;
 }
 
-interface Opts { user?: boolean; returns?: boolean; test?: boolean; absent?: boolean; callsGasm?: boolean; frame?: RuntimeFunc['frame'] }
+interface Opts { user?: boolean; returns?: boolean; test?: boolean; absent?: boolean; callsGasm?: boolean; panics?: boolean; frame?: RuntimeFunc['frame'] }
 
 const table: Omit<RuntimeFunc, 'id'>[] = [];
 function f(name: string, params: SigEntry[], results: SigEntry[], o: Opts = {}): void {
   table.push({
     name, params, results, user: o.user ?? false, returns: o.returns ?? true,
-    test: o.test ?? false, absent: o.absent ?? false, callsGasm: o.callsGasm ?? o.frame !== undefined, frame: o.frame ?? null,
+    test: o.test ?? false, absent: o.absent ?? false, callsGasm: o.callsGasm ?? o.frame !== undefined, panics: o.panics ?? false, frame: o.frame ?? null,
   });
 }
 
@@ -54,7 +64,7 @@ f('runtime.throw', [['s', 'string']], [], { returns: false });
 // Callable by programs (docs/gasm.md "Runtime functions").
 f('runtime.GC', [], [], { user: true, absent: true });
 f('runtime.Gosched', [], [], { user: true });
-f('runtime.Goexit', [], [], { user: true, returns: false, absent: true, callsGasm: true });
+f('runtime.Goexit', [], [], { user: true, returns: false, frame: { locals: [['d', 'uintptr']], outWords: 0, deferArgs: true } });
 f('runtime.NumGoroutine', [], [['n', 'int']], { user: true });
 f('runtime.Stack', [], [], { user: true });
 f('runtime.ReadMemStats', [['p', '*runtime.MemStats']], [], { user: true });
@@ -71,21 +81,24 @@ f('runtime.printeface', [['e', 'any']], []);
 f('runtime.printsp', [], []);
 f('runtime.printnl', [], []);
 // defer, panic, recover, goroutines.
-f('runtime.deferproc', [['siz', 'int'], ['fn', 'func']], [], { absent: true });
-f('runtime.deferreturn', [['arg0', 'uintptr']], [], { absent: true, callsGasm: true });
-f('runtime.gopanic', [['e', 'any']], [], { returns: false, callsGasm: true });
-f('runtime.gorecover', [['argp', 'uintptr']], [['r', 'any']], { absent: true });
+f('runtime.deferproc', [['siz', 'int'], ['fn', 'func']], []);
+f('runtime.deferreturn', [['arg0', 'uintptr']], [], { callsGasm: true });
+// gopanic's frame holds the panic record and the defer it is running.
+f('runtime.gopanic', [['e', 'any']], [], { returns: false, frame: { locals: [['p', 'runtime._panic'], ['d', 'uintptr']], outWords: 0, deferArgs: true } });
+f('runtime.gorecover', [['argp', 'uintptr']], [['r', 'any']]);
 f('runtime.newproc', [['siz', 'int'], ['fn', 'func']], [], { absent: true });
-f('runtime.panicdivide', [], [], { returns: false });
-f('runtime.panicIndex', [['x', 'int'], ['y', 'int']], [], { returns: false });
+f('runtime.panicdivide', [], [], { returns: false, panics: true });
+f('runtime.panicIndex', [['x', 'int'], ['y', 'int']], [], { returns: false, panics: true });
+// A trap becomes a call of sigpanic at the faulting instruction (signal_unix.go); its frame holds gopanic's argument.
+f('runtime.sigpanic', [], [], { returns: false, frame: { locals: [], outWords: 2 } });
 // Values.
 f('runtime.convT64', [['v', 'int']], [['p', 'uintptr']]);
 f('runtime.convTstring', [['s', 'string']], [['p', 'uintptr']]);
 f('runtime.newobject', [['typ', 'uintptr']], [['p', 'uintptr']]);
 f('runtime.concatstring2', [['a', 'string'], ['b', 'string']], [['s', 'string']]);
-f('runtime.assertE2int', [['e', 'any']], [['v', 'int']]);
-f('runtime.assertE2string', [['e', 'any']], [['s', 'string']]);
-f('runtime.assertE2error', [['e', 'any']], [['s', 'string']]);
+f('runtime.assertE2int', [['e', 'any']], [['v', 'int']], { panics: true });
+f('runtime.assertE2string', [['e', 'any']], [['s', 'string']], { panics: true });
+f('runtime.assertE2error', [['e', 'any']], [['s', 'string']], { panics: true });
 // Channels.
 f('runtime.makechan', [['typ', 'uintptr'], ['size', 'int']], [['c', 'uintptr']], { absent: true });
 f('runtime.chansend1', [['c', 'uintptr'], ['elem', 'uintptr']], [], { absent: true });
@@ -98,6 +111,15 @@ f('runtime.closechan', [['c', 'uintptr']], [], { absent: true });
 f('runtime.callbackTest', [['fn', 'func'], ['n', 'int']], [['sum', 'int']], {
   user: true, test: true, frame: { locals: [['i', 'int'], ['acc', 'int']], outWords: 2 },
 });
+
+// The states panicstring refuses to panic in (seed 000), for the runtime's
+// own tests: set m.mallocing, m.gcing, or take a lock (m.locks++).
+f('runtime.testEnterMalloc', [], [], { user: true, test: true });
+f('runtime.testEnterGC', [], [], { user: true, test: true });
+f('runtime.testLock', [], [], { user: true, test: true });
+// Force a stack move in gopanic after each deferred call, before freedefer
+// (the GC() that Go's TestStackPanic asks to uncomment there).
+f('runtime.testMoveStackInPanic', [], [], { user: true, test: true });
 
 export const RUNTIME_FUNCS: readonly RuntimeFunc[] = table.map((r, id) => ({ ...r, id }));
 

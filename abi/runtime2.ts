@@ -30,8 +30,57 @@ export const M = {
   /** m.morebuf, a gobuf: the caller of the function that needed more stack. */
   morebuf: 2,
   locks: 8, mallocing: 9, gcing: 10, throwing: 11, dying: 12,
-  words: 13,
+  /** The P this m runs goroutines for. */
+  p: 13,
+  words: 14,
 } as const;
+
+/** Defer pools per P, by size class (Go 1.4's len(p{}.deferpool)). */
+export const NumDeferClasses = 5;
+
+/** p: a processor, the resources goroutines run with (gorun has one). */
+export const P = {
+  /** deferpool[NumDeferClasses]: free _defer records by size class, linked through _defer.link. */
+  deferpool: 0,
+  words: NumDeferClasses,
+} as const;
+
+/**
+ * _defer: a deferred call, in the heap, its argument block right after the
+ * header (seed 004). It stays on g._defer while it runs, marked started and
+ * pointing at the panic running it.
+ */
+export const Defer = {
+  siz: 0,
+  started: 1,
+  /** The deferring frame's outgoing area (where deferreturn's arg0 is): a pointer into the stack. */
+  argp: 2,
+  /** Where deferproc returns to: a recovered panic resumes there with deferproc returning 1. */
+  pc: 3,
+  fn: 4,
+  /** The panic that is running this defer, on the stack. */
+  panic: 5,
+  link: 6,
+  words: 7,
+} as const;
+
+/**
+ * _panic: a panic, on the goroutine's stack (a local of runtime.gopanic's
+ * frame, so copystack adjusts it with that frame).
+ */
+export const Panic = {
+  /** The argument block of the deferred call the panic is running: gorecover compares its caller's. */
+  argp: 0,
+  /** The panic value, an eface (type, data). */
+  arg: 1,
+  link: 3,
+  recovered: 4,
+  aborted: 5,
+  words: 6,
+} as const;
+
+/** Which words of a _panic hold pointers (its stack map inside gopanic's frame). */
+export const PANIC_PTRS: readonly boolean[] = [true, false, true, true, false, false];
 
 /** Goroutine statuses (Go 1.4 runtime.h), and the names tracebacks print. */
 export const Gstatus = { idle: 0, runnable: 1, running: 2, syscall: 3, waiting: 4, dead: 6, copystack: 8 } as const;

@@ -26,3 +26,30 @@ export const KIND: Readonly<Record<Kind, number>> = {
 export function typeDescSize(ptrSize: number, ptrWords: number): number {
   return TypeDesc.bitmap * ptrSize + Math.ceil(Math.ceil(ptrWords / 8) / ptrSize) * ptrSize;
 }
+
+/**
+ * The types of the runtime's own values, whose descriptors every image
+ * carries in its read-only data (after the program's): runtime errors. An
+ * errorCString's data word points at a static C string (seed 000: raising
+ * one allocates nothing); a boundsError's at its two ints; a
+ * TypeAssertionError's and a plainError's at a string header.
+ */
+export const RUNTIME_TYPES = {
+  errorCString: { name: 'runtime.errorCString', words: 1 },
+  boundsError: { name: 'runtime.boundsError', words: 2 },
+  TypeAssertionError: { name: '*runtime.TypeAssertionError', words: 1 },
+  plainError: { name: 'runtime.plainError', words: 2 },
+} as const;
+
+export type RuntimeType = keyof typeof RUNTIME_TYPES;
+
+/** The static C strings of runtime errors (NUL-terminated, in read-only data, symbol runtime.cstring.KEY). */
+export const RUNTIME_CSTRINGS = {
+  divide: 'integer divide by zero',
+  nilderef: 'invalid memory address or nil pointer dereference',
+} as const;
+
+export type RuntimeCString = keyof typeof RUNTIME_CSTRINGS;
+
+export const runtimeTypeSym = (t: RuntimeType) => `type.${RUNTIME_TYPES[t].name}`;
+export const runtimeCStringSym = (k: RuntimeCString) => `runtime.cstring.${k}`;

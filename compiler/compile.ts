@@ -51,7 +51,8 @@ export function compile(source: string, file: string, arch: Arch, opts: CompileO
     const { progs, labels } = finishFunc(t, lf, fr, lf.decl.pos.line);
     return { name: lf.name, progs, labels, frame: fr, lowered: lf, sig: lf.sig, hostId: -1, line: lf.decl.pos.line };
   });
-  linkFuncs.push(...runtimeLinkFuncs(t, info, ro, diags, testFuncs));
+  const deferArgs = Math.max(0, ...lowered.map((lf) => lf.deferArgs));
+  linkFuncs.push(...runtimeLinkFuncs(t, info, ro, diags, { testFuncs, deferArgs }));
   if (diags.count > 0) return { image: null, diagnostics: sortDiagnostics(diags.list), linkReport: '' };
 
   const checkFuncs = new Map<string, CheckFunc>(linkFuncs.map((f) => [f.name, { name: f.name, nosplit: f.frame.nosplit, locals: f.frame.frame, progs: f.progs }]));

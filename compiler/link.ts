@@ -1,7 +1,7 @@
 // The linker: lays out text, read-only data and globals at addresses that
 // look like the target's, resolves symbols, encodes, and builds the tables
 // (function table, pcsp, pcln, stack maps) that traceback and copystack read.
-import { KIND, TypeDesc, typeDescSize } from '../abi/type.js';
+import { KIND, RUNTIME_CSTRINGS, RUNTIME_TYPES, runtimeCStringSym, TypeDesc, typeDescSize, type RuntimeCString, type RuntimeType } from '../abi/type.js';
 import type { Target } from '../isa/target.js';
 import { encodeFunc, sizeFunc, type Sized } from './assemble.js';
 import type { FrameLayout } from './frame.js';
@@ -58,6 +58,26 @@ export class Rodata {
     return this.once('h:' + str, () => ({ k: 'strhdr', name: `${str}.hdr`, str, len: bytes.length }));
   }
 
+  /**
+   * The runtime's own read-only data (abi/type.ts): the types of runtime
+   * errors and their static C strings. Added last, after all the program's
+   * data, so the program's addresses do not depend on it.
+   */
+  addRuntimeData(): void {
+    const W = this.t.ptrSize;
+    for (const k of Object.keys(RUNTIME_TYPES) as RuntimeType[]) {
+      const { name, words } = RUNTIME_TYPES[k];
+      const ptrs = k === 'TypeAssertionError' ? [true] : k === 'plainError' ? [true, false] : new Array<boolean>(words).fill(false);
+      this.typeSym({ kind: 'struct', size: words * W, ptrs, name });
+    }
+    for (const k of Object.keys(RUNTIME_CSTRINGS) as RuntimeCString[]) {
+      const bytes = new TextEncoder().encode(RUNTIME_CSTRINGS[k] + '\0');
+      this.once('c:' + k, () => ({ k: 'bytes', name: runtimeCStringSym(k), bytes }));
+    }
+    // sigpanic calls gopanic through its funcval (runtime/signal.ts).
+    this.funcvalSym('runtime.gopanic');
+  }
+
   funcvalSym(fn: string): string {
     return this.once('f:' + fn, () => ({ k: 'funcval', name: `${fn}·f`, fn }));
   }
@@ -81,6 +101,7 @@ function itemSize(t: Target, it: RoItem): number {
 
 export function link(t: Target, file: string, info: ProgramInfo, ro: Rodata, funcs: readonly LinkFunc[]): Image {
   const W = t.ptrSize;
+  ro.addRuntimeData();
   const align = t.family === 'x86' ? 16 : 4;
   const sized: Sized[] = funcs.map((f) => sizeFunc(t, f.progs, f.labels));
   const symbols = new Map<string, SymbolInfo>();

@@ -53,7 +53,7 @@ export class FuncLowerer implements LowerCtx {
     this.mv = new Mover(this.t, this.pl, () => this.out.ctxtOff, (b) => data.strSym(b));
     this.out = {
       name: decl.name, decl, sig, pl: this.pl, locals: [], localsSize: 0, outSize: 0, calls: new Set(),
-      hasCall: false, usesDefer: false, exitLabel: -1, rets: [], ctxtOff: -1, extra: [],
+      hasCall: false, usesDefer: false, deferArgs: 0, exitLabel: -1, rets: [], ctxtOff: -1, extra: [],
     };
     for (const s of sig.params) this.slots.set(s.name, { slot: s, region: 'arg' });
     for (const s of sig.results) this.slots.set(s.name, { slot: s, region: 'arg' });
@@ -444,6 +444,8 @@ export class FuncLowerer implements LowerCtx {
   callSym(name: string) {
     this.out.calls.add(name);
     this.out.hasCall = true;
+    // A runtime function that panics puts gopanic's argument (an eface) in our outgoing area.
+    if (this.info.funcs.get(name)?.runtime?.panics) this.needOut(2 * this.W);
     this.pl.emit(Op.CALL, [SYM(name)]);
   }
 

@@ -34,6 +34,8 @@ export interface LoweredFunc {
   readonly calls: Set<string>;
   hasCall: boolean;
   usesDefer: boolean;
+  /** The largest argument block this function defers (gopanic's frame holds the program's largest). */
+  deferArgs: number;
   /** Label of the compiler-made exit path (deferreturn, then return). */
   exitLabel: number;
   /** Prog indexes of RETs (expanded to epilogues later). */

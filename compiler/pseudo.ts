@@ -138,6 +138,7 @@ function deferOrGo(fl: LowerCtx, ins: Instr, rt: 'runtime.deferproc' | 'runtime.
   fl.mv.storeWord(fnVal, OUT(W), ins.pos);
   fl.callSym(rt);
   if (rt === 'runtime.deferproc') {
+    fl.out.deferArgs = Math.max(fl.out.deferArgs, siz);
     // deferproc returns 0, or 1 (in R0/AX) when a recovered panic resumes here: then leave through deferreturn.
     fl.pl.emit(Op.CMP, [R(fl.t.portable[0]!), I(0)]);
     fl.pl.emit(Op.JCC, [L(fl.exitLabel())], Cond.NE);

@@ -28,9 +28,16 @@ import type { DataNeeds } from './lowerctx.js';
 import { I, L, M, R, rowFor, type Prog } from './proglist.js';
 import type { ProgramInfo } from './symbols.js';
 
+export interface StubOptions {
+  /** Include the test-only runtime functions. */
+  readonly testFuncs: boolean;
+  /** Bytes of the program's largest deferred argument block (gopanic and Goexit call deferred functions from their frame). */
+  readonly deferArgs: number;
+}
+
 /** The runtime functions an image holds (the test-only ones when asked for). */
-export function runtimeLinkFuncs(t: Target, info: ProgramInfo, data: DataNeeds, diags: Diagnostics, testFuncs: boolean): LinkFunc[] {
-  return RUNTIME_FUNCS.filter((r) => testFuncs || !r.test).map((r) => (r.frame ? callbackStub(t, info, data, diags, r) : leafStub(t, info, r)));
+export function runtimeLinkFuncs(t: Target, info: ProgramInfo, data: DataNeeds, diags: Diagnostics, o: StubOptions): LinkFunc[] {
+  return RUNTIME_FUNCS.filter((r) => o.testFuncs || !r.test).map((r) => (r.frame ? callbackStub(t, info, data, diags, r, o) : leafStub(t, info, r)));
 }
 
 function leafStub(t: Target, info: ProgramInfo, r: RuntimeFunc): LinkFunc {
@@ -45,7 +52,7 @@ function leafStub(t: Target, info: ProgramInfo, r: RuntimeFunc): LinkFunc {
   return { name: r.name, progs, labels: [], frame, lowered: null, sig: info.funcs.get(r.name)!, hostId: r.id, line: 0 };
 }
 
-function callbackStub(t: Target, info: ProgramInfo, data: DataNeeds, diags: Diagnostics, r: RuntimeFunc): LinkFunc {
+function callbackStub(t: Target, info: ProgramInfo, data: DataNeeds, diags: Diagnostics, r: RuntimeFunc, o: StubOptions): LinkFunc {
   const pos = { line: 0, col: 0 };
   const param = ([name, type]: readonly [string, string]): Param => ({ name, type: { k: 'name', name: type, pos }, pos });
   const decl: TextDecl = {
@@ -67,7 +74,7 @@ function callbackStub(t: Target, info: ProgramInfo, data: DataNeeds, diags: Diag
   lf.rets.push(pl.progs.length);
   pl.emit(Op.NOP, []);
   lf.hasCall = true;
-  fl.needOut(r.frame!.outWords * t.ptrSize);
+  fl.needOut(r.frame!.outWords * t.ptrSize + (r.frame!.deferArgs ? o.deferArgs : 0));
   const frame = layoutFrame(t, lf, diags);
   const { progs, labels } = finishFunc(t, lf, frame, 0);
   return { name: r.name, progs, labels, frame, lowered: lf, sig: lf.sig, hostId: r.id, line: 0 };

@@ -7,7 +7,7 @@ import type { Diagnostics, Pos } from './diag.js';
 import { MAX_NESTING, MAX_SIZE, MAX_TOTAL_SIZE, SIZE_LIMIT_NOTE, TOTAL_LIMIT_NOTE, nestingMessage } from './limits.js';
 import { looksLikeRegister } from './parser.js';
 import {
-  ConstError, arrayOf, basicType, chanOf, closureOf, evalConst, fitsWord, memStatsType, named, ptrTo, wordsOf, type Kind, type Type,
+  ConstError, arrayOf, basicType, chanOf, closureOf, evalConst, fitsWord, memStatsType, named, panicType, ptrTo, wordsOf, type Kind, type Type,
 } from './types.js';
 
 export interface Slot {
@@ -131,6 +131,7 @@ export class ProgramInfo {
       case 'name': {
         if ((BUILTIN as string[]).includes(te.name)) return basicType(te.name as Kind, W);
         if (te.name === 'runtime.MemStats') return memStatsType(W);
+        if (te.name === 'runtime._panic') return panicType(W);
         return this.namedType(te.name, te.pos);
       }
       case 'ptr': return this.deeper(te.pos, () => {

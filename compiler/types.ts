@@ -1,5 +1,6 @@
 // gasm types resolved for one target: sizes and pointer maps.
 import { MEMSTATS_FIELDS } from '../abi/mstats.js';
+import { Panic, PANIC_PTRS } from '../abi/runtime2.js';
 import type { Kind } from '../abi/type.js';
 import type { Expr } from './ast.js';
 import { MAX_CONST_BITS } from './limits.js';
@@ -73,6 +74,11 @@ export function named(t: Type, name: string): Type {
 export function memStatsType(ptrSize: number): Type {
   const n = MEMSTATS_FIELDS.length;
   return { kind: 'struct', size: n * ptrSize, ptrs: new Array<boolean>(n).fill(false), name: 'runtime.MemStats' };
+}
+
+/** runtime._panic, the panic record in gopanic's frame (abi/runtime2.ts). */
+export function panicType(ptrSize: number): Type {
+  return { kind: 'struct', size: Panic.words * ptrSize, ptrs: PANIC_PTRS, name: 'runtime._panic' };
 }
 
 export const isWordScalar = (t: Type) => t.kind === 'int' || t.kind === 'uint' || t.kind === 'uintptr';

@@ -18,10 +18,7 @@ export function argp(st: State): number {
 
 /** Word i of the current runtime call's arguments. */
 export function arg(st: State, i: number): number { return st.ldw(argp(st) + i * st.W); }
-export function argBig(st: State, i: number): bigint {
-  const a = argp(st) + i * st.W;
-  return st.W === 8 ? st.mem.ld64(a) : BigInt(st.mem.ld32(a));
-}
+export function argBig(st: State, i: number): bigint { return st.ldBig(argp(st) + i * st.W); }
 /** Store result word i (after paramWords words of parameters) of the current runtime call. */
 export function setResult(st: State, paramWords: number, i: number, v: number): void {
   st.stw(argp(st) + (paramWords + i) * st.W, v);

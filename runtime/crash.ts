@@ -39,6 +39,16 @@ export function gothrow(st: State, msg: string, where?: Where): never {
   throw new Unwind({ code: 2, bound: null });
 }
 
+/**
+ * A throw that prints no stacks (Go sets m.throwing = -1 for checkdead's
+ * deadlocks): `fatal error: msg`, exit 2.
+ */
+export function gothrowNoStacks(st: State, msg: string): never {
+  st.beginReport();
+  st.print(`fatal error: ${msg}\n`);
+  throw new Unwind({ code: 2, bound: null });
+}
+
 /** dopanic: the goroutine's traceback (no registers: a panic, not a throw); the run ends with exit 2. */
 export function dopanic(st: State, at: Where): void {
   st.print('\n');

@@ -13,8 +13,21 @@ export type RuntimeEvent =
   | { k: 'grow'; oldLo: number; oldHi: number; oldSize: number; newSize: number; forced: boolean }
   /** copystack moves the used part of the stack; `frames` are the goroutine's frames in the old stack, innermost first. */
   | { k: 'copy'; goid: number; oldLo: number; oldHi: number; newLo: number; newHi: number; used: number; delta: number; frames: FrameInfo[] }
-  /** One pointer into the old stack, rewritten by copystack. */
-  | { k: 'adjust'; fn: string; where: 'locals' | 'args' | 'ctxt'; addr: number; from: number; to: number }
+  /**
+   * One pointer into the old stack, rewritten by copystack: in a frame's
+   * locals or arguments, the saved context, a deferred call's argument block
+   * (`fn` is the deferred function), a defer record's field (`fn` names the
+   * function and field: `main.set: argp`), g._panic.
+   */
+  | { k: 'adjust'; fn: string; where: AdjustWhere; addr: number; from: number; to: number }
+  /** deferproc took a defer record: from the P's pool of its size class (reused) or the heap. */
+  | { k: 'newdefer'; addr: number; siz: number; sizeClass: number; reused: boolean }
+  /** A defer record went back to its pool (size classes beyond the pools are left to the heap). */
+  | { k: 'freedefer'; addr: number; sizeClass: number }
+  /** A panic began: gopanic's value, printed as Go prints it. */
+  | { k: 'panic'; goid: number; value: string }
+  /** A deferred call recovered the panic: the deferring function resumes at pc, with SP sp. */
+  | { k: 'recovered'; goid: number; pc: number; sp: number }
   /** Execution resumes in f, on the new stack. */
   | { k: 'resume'; fn: string; pc: number; sp: number; atStart: boolean };
 
@@ -25,5 +38,7 @@ export interface FrameInfo {
   readonly sp: number;
   readonly fp: number;
 }
+
+export type AdjustWhere = 'locals' | 'args' | 'ctxt' | 'deferargs' | 'defer' | 'panic';
 
 export type Observer = (e: RuntimeEvent) => void;

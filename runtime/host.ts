@@ -1,7 +1,7 @@
 // The host adapter: what the engines call (vm/machine.ts Host). A HOSTCALL
 // runs the handler of runtime function `id` from an array indexed by id,
 // built once from every module's handlers and checked against abi/funcs.ts
-// when this module loads; a trap becomes sigpanic. A throw (state.ts
+// when this module loads; a trap goes to the signal handler. A throw (state.ts
 // Unwind) ends here, as the run's final status: the engines only ever see
 // Next.Continue or Next.Stop.
 import { RUNTIME_FUNCS } from '../abi/funcs.js';
@@ -16,7 +16,7 @@ import { handlers as panic } from './panic.js';
 import { handlers as print } from './print.js';
 import { handlers as proc } from './proc.js';
 import type { Handler, Handlers, Runtime } from './runtime.js';
-import { handlers as signal, sigpanic } from './signal.js';
+import { handlers as signal, sighandler } from './signal.js';
 import { handlers as stack } from './stack.js';
 import { Unwind } from './state.js';
 import { handlers as string } from './string.js';
@@ -58,7 +58,7 @@ export class HostAdapter implements Host {
 
   trap(_m: Machine, t: Trap): Next {
     const rt = this.rt!;
-    return this.guard(rt, () => sigpanic(rt, t));
+    return this.guard(rt, () => sighandler(rt, t));
   }
 
   /**

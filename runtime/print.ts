@@ -6,7 +6,7 @@ import { arg, argBig } from './asm.js';
 import { hex } from './format.js';
 import type { Handlers } from './runtime.js';
 import type { State } from './state.js';
-import { gostring, gostringBytes, isKind, typeName } from './type.js';
+import { errorText, gostring, gostringBytes, isKind, typeName } from './type.js';
 
 function out(st: State, s: string | Uint8Array): Next {
   st.print(s);
@@ -28,10 +28,12 @@ export const handlers: Handlers = {
   'runtime.printnl': ({ st }) => out(st, '\n'),
 };
 
-/** printpanicval: how Go 1.19 prints a panic value (an eface: type, data). */
+/** printpanicval: how Go 1.19 prints a panic value (an eface: type, data); an error by its Error text. */
 export function printpanicval(st: State, typ: number, data: number): string {
   if (typ === 0) return 'nil';
-  if (isKind(st, typ, 'int')) return (st.W === 8 ? st.mem.ld64(data) : BigInt(st.mem.ld32(data))).toString();
+  const err = errorText(st, typ, data);
+  if (err !== null) return err;
+  if (isKind(st, typ, 'int')) return st.ldBig(data).toString();
   if (isKind(st, typ, 'string')) return gostring(st, st.ldw(data), st.ldw(data + st.W));
   return `(${typeName(st, typ)}) ${hex(data)}`;
 }

@@ -2,7 +2,7 @@
 // goroutine created as newproc would (entered as if called from
 // runtime.goexit, so that returning from main.main reaches goexit), then
 // mstart's schedule, which executes it.
-import { G, Gobuf, Gstatus, M } from '../abi/runtime2.js';
+import { G, Gobuf, Gstatus, M, P } from '../abi/runtime2.js';
 import { StackGuard } from '../abi/stack.js';
 import { Next } from '../vm/machine.js';
 import { setResult } from './asm.js';
@@ -44,10 +44,11 @@ function gostartcall(rt: Runtime, g: number, fn: number, ret: number): void {
   st.setSched(g, Gobuf.g, g);
 }
 
-/** rt0_go: m0, g0 and the main goroutine; then schedule runs main.main. */
+/** rt0_go: m0 and its P, g0 and the main goroutine; then schedule runs main.main. */
 export function rt0_go(rt: Runtime): void {
   const st = rt.st;
   st.mAddr = rt.heap.alloc(M.words * st.W);
+  st.setMField(M.p, rt.heap.alloc(P.words * st.W));
   st.g0 = malg(rt, G0_STACK, 0);
   st.setGField(st.g0, G.status, Gstatus.running);
   st.setMField(M.g0, st.g0);

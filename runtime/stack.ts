@@ -22,20 +22,20 @@
 //   x86 frame when the check fails        ARM
 //     caller's args | retaddr into caller   caller's args | (LR in R3)
 //     retaddr of CALL morestack (the jmp)   LR = the B.LS after BL.LS
-import { Gobuf, G, M } from '../abi/runtime2.js';
+import { Defer, Gobuf, G, M } from '../abi/runtime2.js';
 import { StackForceMove, StackGuard, StackPreempt, StackSmall } from '../abi/stack.js';
 import { rewindPC } from '../isa/rewind.js';
 import { Next } from '../vm/machine.js';
 import { gogo, setg } from './asm.js';
 import { gothrow, NEWSTACK_FRAMES } from './crash.js';
-import type { FrameInfo } from './events.js';
+import type { AdjustWhere, FrameInfo } from './events.js';
 import { hex } from './format.js';
 import type { Handlers, Runtime } from './runtime.js';
 import { gosched_m } from './sched.js';
 import type { Stack } from './stackalloc.js';
 import { setStackguard } from './stackguard.js';
 import type { State } from './state.js';
-import { gentraceback, type Frame } from './traceback.js';
+import { gentraceback, tracebackdefers, type Frame } from './traceback.js';
 
 export const handlers: Handlers = {
   'runtime.morestack': (rt) => morestack(rt, true),
@@ -223,8 +223,9 @@ export function copystack(rt: Runtime, g: number, newsize: number): void {
   const at = st.schedWhere(g);
   gentraceback(st, at.pc, at.sp, at.lr, (f) => adjustframe(st, f, adj));
   adjustctxt(st, g, adj);
-  // g._defer and g._panic stay nil until DEFER and recover exist (docs/status.md):
-  // adjustdefers, adjustpanics and adjustsudogs have nothing to visit yet.
+  adjustdefers(st, g, adj);
+  adjustpanics(st, g, adj);
+  // Goroutines do not block on channels yet (docs/status.md): adjustsudogs has nothing to visit.
 
   if (poison) mem.fill(nw.lo, newsize, 0xfb);
   mem.move(nw.hi - used, old.hi - used, used);
@@ -254,9 +255,10 @@ function adjustframe(st: State, f: Frame, adj: AdjustInfo): boolean {
     if (dbg >= 3) st.print(`      locals ${f.fn.localPtrs.length} words ${hex(f.varp)}\n`);
     adjustpointers(st, f.varp - f.fn.localsSize, f.fn.localPtrs, adj, f.fn.name, 'locals');
   }
-  if (f.fn.argsSize > 0) {
+  if (f.arglen > 0) {
     if (dbg >= 3) st.print('      args\n');
-    adjustpointers(st, f.argp, f.fn.argPtrs, adj, f.fn.name, 'args');
+    const bits = f.arglen < f.fn.argsSize ? f.fn.argPtrs.slice(0, Math.ceil(f.arglen / st.W)) : f.fn.argPtrs;
+    adjustpointers(st, f.argp, bits, adj, f.fn.name, f.deferred ? 'deferargs' : 'args');
   }
   return true;
 }
@@ -269,7 +271,7 @@ function isPoison(st: State, a: number): boolean {
 }
 
 /** The pointer-holding words of [base, base+W*bits.length), by the stack map `bits`. */
-function adjustpointers(st: State, base: number, bits: readonly boolean[], adj: AdjustInfo, fn: string, where: 'locals' | 'args'): void {
+function adjustpointers(st: State, base: number, bits: readonly boolean[], adj: AdjustInfo, fn: string, where: AdjustWhere): void {
   const W = st.W, dbg = st.cfg.stackDebug;
   for (let i = 0; i < bits.length; i++) {
     const a = base + i * W;
@@ -286,7 +288,7 @@ function adjustpointers(st: State, base: number, bits: readonly boolean[], adj: 
 }
 
 /** If the word at addr points into the old stack, point it into the new one. */
-function adjustpointer(st: State, adj: AdjustInfo, addr: number, fn: string, where: 'locals' | 'args' | 'ctxt'): void {
+function adjustpointer(st: State, adj: AdjustInfo, addr: number, fn: string, where: AdjustWhere): void {
   const p = st.ldw(addr);
   if (p < adj.old.lo || p >= adj.old.hi) return;
   if (st.cfg.stackDebug >= 3) st.print(`adjust ptr ${hex(p)} ${fn}\n`);
@@ -297,6 +299,33 @@ function adjustpointer(st: State, adj: AdjustInfo, addr: number, fn: string, whe
 /** g.sched.ctxt: a closure context may be a stack-allocated funcval. */
 function adjustctxt(st: State, g: number, adj: AdjustInfo): void {
   adjustpointer(st, adj, g + (G.sched + Gobuf.ctxt) * st.W, 'g.sched.ctxt', 'ctxt');
+}
+
+/**
+ * The deferred calls' argument blocks, walked as frames (tracebackdefers,
+ * seed 001: the same stack maps as the frames' arguments), then the pointers
+ * in each defer record: its funcval (which may be a closure on the stack),
+ * the frame it belongs to (argp), the panic running it.
+ */
+function adjustdefers(st: State, g: number, adj: AdjustInfo): void {
+  tracebackdefers(st, g, (f) => adjustframe(st, f, adj), (pc) => {
+    st.beginReport();
+    st.print(`runtime: unknown pc in defer ${hex(pc)}\n`);
+    return gothrow(st, 'unknown pc');
+  });
+  const W = st.W;
+  for (let d = st.gField(g, G.defer), n = 0; d !== 0 && n < 1e7; d = st.ldw(d + Defer.link * W), n++) {
+    const fv = st.ldw(d + Defer.fn * W);
+    const name = fv === 0 ? 'nil' : st.funcName(st.ldw(fv));
+    adjustpointer(st, adj, d + Defer.fn * W, `${name}: fn`, 'defer');
+    adjustpointer(st, adj, d + Defer.argp * W, `${name}: argp`, 'defer');
+    adjustpointer(st, adj, d + Defer.panic * W, `${name}: panic`, 'defer');
+  }
+}
+
+/** Panic records are on the stack and adjusted with their frames: only g._panic, the list's head, is left. */
+function adjustpanics(st: State, g: number, adj: AdjustInfo): void {
+  adjustpointer(st, adj, g + G.panic * st.W, 'g._panic', 'panic');
 }
 
 // ---- observer events
@@ -325,7 +354,7 @@ function emitCopy(st: State, g: number, old: Stack, nw: Stack, used: number): vo
   st.emit({ k: 'copy', goid: st.gField(g, G.goid), oldLo: old.lo, oldHi: old.hi, newLo: nw.lo, newHi: nw.hi, used, delta: nw.hi - old.hi, frames });
 }
 
-function emitAdjust(st: State, fn: string, where: 'locals' | 'args' | 'ctxt', addr: number, from: number, to: number): void {
+function emitAdjust(st: State, fn: string, where: AdjustWhere, addr: number, from: number, to: number): void {
   st.emit({ k: 'adjust', fn, where, addr, from, to });
 }
 

@@ -122,6 +122,8 @@ export class State {
   status: Status | null = null;
   /** Asked for by Run.pause (an observer may ask): the engine yields after the current runtime work. */
   pauseRequested = false;
+  /** The runtime's tests: move the stack in gopanic after each deferred call (runtime/testfuncs.ts). */
+  testMoveStackInPanic = false;
   private readonly funcByName = new Map<string, FuncInfo>();
   private readonly out: Uint8Array[] = [];
   private outBytes = 0;
@@ -149,6 +151,12 @@ export class State {
   }
   /** Store a word: a non-negative address or value, or a small negative one (two's complement). */
   stw(addr: number, v: number): void { this.mem.stw(addr, this.W, v); }
+  /** A word as a signed integer, exact on every target. */
+  ldBig(addr: number): bigint { return this.W === 8 ? this.mem.ld64(addr) : BigInt(this.mem.ld32(addr)); }
+  stBig(addr: number, v: bigint): void {
+    if (this.W === 8) this.mem.dv.setBigInt64(this.mem.off(addr, 8, 'write'), BigInt.asIntN(64, v), true);
+    else this.mem.st32(addr, Number(BigInt.asIntN(32, v)));
+  }
 
   gField(g: number, f: number): number { return this.ldw(g + f * this.W); }
   setGField(g: number, f: number, v: number): void { this.stw(g + f * this.W, v); }

@@ -1,7 +1,9 @@
 // gentraceback: walk a goroutine's frames from (pc, sp, lr) with the
 // compiler's pc→SP-delta tables; the same walk prints tracebacks and drives
-// copystack's adjustframe. Printing follows Go 1.19's format.
-import { G, gStatusStrings } from '../abi/runtime2.js';
+// copystack's adjustframe. tracebackdefers presents each deferred call's
+// argument block as a frame (seed 001), so copystack (and the GC) treat it
+// as they treat a frame's arguments. Printing follows Go 1.19's format.
+import { Defer, G, gStatusStrings } from '../abi/runtime2.js';
 import type { FuncInfo } from '../compiler/image.js';
 import { pcValue } from '../compiler/image.js';
 import { hex } from './format.js';
@@ -18,12 +20,19 @@ export interface Frame {
   argp: number;
   /** The pc this frame returns to. */
   lr: number;
+  /** Bytes of arguments (and results) the frame's argument map covers. */
+  arglen: number;
+  /** pc is where the frame was interrupted (a fault), not a return address. */
+  fault: boolean;
+  /** A deferred call's argument block (tracebackdefers), not a frame on the stack. */
+  deferred: boolean;
 }
 
 /** Call cb for each frame, innermost first, until runtime.goexit or cb returns false. */
 export function gentraceback(st: State, pc: number, sp: number, lr: number, cb: (f: Frame) => boolean): void {
   const W = st.W;
   const x86 = st.t.family === 'x86';
+  let fault = false;
   for (let n = 0; ; n++) {
     const fn = st.findFunc(pc);
     if (!fn) return;
@@ -37,12 +46,40 @@ export function gentraceback(st: State, pc: number, sp: number, lr: number, cb: 
       // Before the frame is pushed (or in a frameless leaf) the return address is still in LR.
       ret = spdelta === 0 ? lr : st.ldw(sp);
     }
-    const frame: Frame = { fn, pc, sp, fp, varp: x86 ? fp - W : fp, argp: x86 ? fp : fp + 4, lr: ret };
+    const frame: Frame = { fn, pc, sp, fp, varp: x86 ? fp - W : fp, argp: x86 ? fp : fp + 4, lr: ret, arglen: fn.argsSize, fault, deferred: false };
     if (!cb(frame)) return;
     if (fn.name === 'runtime.goexit' || n > 1e8) return;
     pc = ret;
     sp = fp;
     lr = 0;
+    // A call of sigpanic was injected at a faulting instruction (signal.ts): the
+    // caller's pc is that instruction; on ARM the caller's LR was pushed below its SP.
+    fault = fn.name === 'runtime.sigpanic';
+    if (fault && !x86) {
+      const saved = st.ldw(sp);
+      sp += 4;
+      const caller = st.findFunc(pc);
+      if (caller && pcValue(caller.pcsp, pc - caller.entry) === 0) lr = saved;
+    }
+  }
+}
+
+/**
+ * Each deferred call of g, newest first, as a frame: its function and its
+ * argument block in the defer record (frames that are "called but not
+ * started"). `unknown` is called for a defer whose function is not code.
+ */
+export function tracebackdefers(st: State, g: number, cb: (f: Frame) => boolean, unknown: (pc: number) => never): void {
+  const W = st.W;
+  for (let d = st.gField(g, G.defer), n = 0; d !== 0 && n < 1e7; d = st.ldw(d + Defer.link * W), n++) {
+    const fv = st.ldw(d + Defer.fn * W);
+    if (fv === 0) continue; // a defer of a nil func: its arguments do not matter
+    const pc = st.ldw(fv);
+    const fn = st.findFunc(pc);
+    if (!fn) unknown(pc);
+    const argp = d + Defer.words * W;
+    const frame: Frame = { fn, pc, sp: argp, fp: argp, varp: argp, argp, lr: 0, arglen: st.ldw(d + Defer.siz * W), fault: false, deferred: true };
+    if (!cb(frame)) return;
   }
 }
 
@@ -64,10 +101,22 @@ function argList(st: State, f: Frame): string {
   return parts.join(', ');
 }
 
-/** Runtime functions are hidden from user tracebacks, as Go does below GOTRACEBACK=system. */
-function showFrame(fn: FuncInfo): boolean {
-  return fn.hostId < 0;
+/**
+ * Go 1.19's showframe at GOTRACEBACK=single: the program's functions, the
+ * runtime's exported ones (runtime.Goexit), and runtime.gopanic — printed as
+ * `panic` — unless nothing has been printed yet; other runtime frames hidden.
+ */
+function showFrame(fn: FuncInfo, nothingPrinted: boolean): boolean {
+  if (fn.hostId < 0) return true;
+  if (fn.name === 'runtime.gopanic') return !nothingPrinted;
+  return /^runtime\.[A-Z]/.test(fn.name);
 }
+
+/** The runtime frames a traceback shows: their names, and the file that implements each. */
+const RUNTIME_FRAMES: Readonly<Record<string, { name: string; file: string }>> = {
+  'runtime.gopanic': { name: 'panic', file: 'runtime/panic.ts' },
+  'runtime.Goexit': { name: 'runtime.Goexit', file: 'runtime/panic.ts' },
+};
 
 export interface TracebackOpts {
   /** Print fp/sp/pc on each frame (throws, as Go does when crashing). */
@@ -84,16 +133,22 @@ export function printTraceback(st: State, g: number, pc: number, sp: number, lr:
   gentraceback(st, pc, sp, lr, (f) => {
     const top = first;
     first = false;
-    if (!showFrame(f.fn)) return true;
+    if (!showFrame(f.fn, printed === 0)) return true;
     if (printed === 100) {
       st.print('...additional frames elided...\n');
       return false;
     }
     printed++;
-    // A return address points after the call: its line is the call's (pc-1).
-    const linePC = top && o.topIsFault ? f.pc : f.pc - 1;
-    const line = pcValue(f.fn.pcln, Math.max(linePC - f.fn.entry, 0));
-    let s = `${f.fn.name}(${argList(st, f)})\n\t${st.img.file}:${line}`;
+    let s: string;
+    const rf = RUNTIME_FRAMES[f.fn.name];
+    if (rf) {
+      s = `${rf.name}(${argList(st, f)})\n\t${rf.file}`;
+    } else {
+      // A return address points after the call: its line is the call's (pc-1).
+      const linePC = f.fault || (top && o.topIsFault) ? f.pc : f.pc - 1;
+      const line = pcValue(f.fn.pcln, Math.max(linePC - f.fn.entry, 0));
+      s = `${f.fn.name}(${argList(st, f)})\n\t${st.img.file}:${line}`;
+    }
     if (f.pc > f.fn.entry) s += ` +${hex(f.pc - f.fn.entry)}`;
     if (o.withRegs) s += ` fp=${hex(f.fp)} sp=${hex(f.sp)} pc=${hex(f.pc)}`;
     st.print(s + '\n');

@@ -149,9 +149,9 @@ describe('gorun bundle', () => {
   });
 
   it('run: a program using what is not built yet is refused by name, exit 1', () => {
-    const r = gorun(tmpFile('d.gasm', 'TEXT main.main()\n    DEFER PRINTLN $"x"\n    RET\n'));
+    const r = gorun(tmpFile('d.gasm', 'TEXT main.f()\n    RET\n\nTEXT main.main()\n    GO main.f()\n    RET\n'));
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^gorun: this program uses runtime\.deferproc, runtime\.deferreturn, which gorun does not implement yet/);
+    expect(r.err).toMatch(/^gorun: this program uses runtime\.newproc, which gorun does not implement yet/);
   });
 
   it('explain narrates each growth on stdout, from the failed check to the resume', () => {

@@ -57,6 +57,20 @@ describe('resume(budget) in slices gives the same run as run()', () => {
     }
   }
 
+  // Budgets smaller than a block: the compiling engine hands over to the
+  // interpreter mid-block and takes over again at the next entry, with the
+  // interpreter's flags (a stale CMP result once sent a branch the wrong way).
+  for (const arch of ARCHES) {
+    for (const [prog, steps] of [['examples/frames.gasm', 1], ['tests/gasm/recovernil/recovernil.gasm', 7], ['tests/programs/armscratch.gasm', 3]] as const) {
+      it(`${arch} jit: ${prog} in slices of ${steps}`, () => {
+        const img = compile(readFileSync(root + prog, 'utf8'), prog, arch).image!;
+        const { slices, ...b } = sliced(img, { engine: 'jit' }, { steps });
+        expect(b).toEqual(whole(img, { engine: 'interp' }));
+        expect(slices).toBeGreaterThan(10);
+      });
+    }
+  }
+
   for (const arch of ARCHES) {
     for (const engine of ['interp', 'jit'] as const) {
       it(`${arch} ${engine}: pause() from an observer stops after each copystack, and the run goes on the same`, () => {

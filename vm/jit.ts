@@ -55,12 +55,15 @@ export class Jit implements Engine {
 
   /** 1 for every slot that is an entry of its compiled function. */
   private readonly entry: Uint8Array;
+  /** For every slot, where its block ends (the next entry): compiled code counts a block's steps at its entry. */
+  private readonly blockEnd: Int32Array;
 
   /** margin: how far a guarded block's SP-relative accesses may reach (jitgen.ts; tests vary it). */
   constructor(readonly m: Machine, private readonly margin = SP_MARGIN) {
     this.S = new JitState(m);
     this.fnAt = new Array(m.code.n + 1);
     this.entry = new Uint8Array(m.code.n + 1);
+    this.blockEnd = new Int32Array(m.code.n + 1);
   }
 
   /** The compiled gasm function containing slot (compiled on first use). */
@@ -72,6 +75,10 @@ export class Jit implements Engine {
     const from = code.fnFrom[slot]!, to = code.fnTo[slot]!;
     const { src, ents } = generate(this.m, from, to, this.margin);
     for (const e of ents) this.entry[e] = 1;
+    for (let i = to - 1, end = to; i >= from; i--) {
+      this.blockEnd[i] = end;
+      if (this.entry[i]) end = i;
+    }
     const mem = this.m.mem;
     const make = new Function('S', 'CLK', 'FL', 'GW', 'RF', 'HF', 'U8', 'I32', 'DV', 'Fault', 'ENTRY', 'FNARGS',
       `return function gasm_${from}(entry) {\n${src}\n};`);
@@ -101,7 +108,8 @@ export class Jit implements Engine {
       slot = m.slotAt(m.pc);
     }
     if (m.steps >= end) return Next.Continue;
-    S.clock[0] = m.steps;
+    // The machine's flags and clock are the truth now (the interpreter may have run since).
+    this.load();
     S.clock[1] = end;
     try {
       for (;;) {
@@ -111,6 +119,7 @@ export class Jit implements Engine {
         } catch (e) {
           if (!(e instanceof Fault)) throw e;
           m.pc = code.pc[S.at]!;
+          this.uncount(S.at);
           this.sync();
           const n = m.host.trap(m, { k: 'fault', fault: e, pc: m.pc });
           if (n !== Next.Continue) return n;
@@ -134,7 +143,7 @@ export class Jit implements Engine {
             this.load();
             return next;
           }
-          case Exit.Divide: next = m.host.trap(m, { k: 'divide', pc: m.pc }); break;
+          case Exit.Divide: this.uncount(S.at); this.sync(); next = m.host.trap(m, { k: 'divide', pc: m.pc }); break;
           case Exit.BadCall: {
             const target = m.reg(code.ra[S.at]!);
             next = m.host.trap(m, { k: 'badcall', pc: m.pc, target, size: code.ilo[S.at]! });
@@ -148,6 +157,15 @@ export class Jit implements Engine {
     } finally {
       this.sync();
     }
+  }
+
+  /**
+   * A block that stopped at slot `at` (a fault, a zero divisor) was counted
+   * whole at its entry: take back the instructions after `at`, which did not
+   * run (the interpreter counts the faulting instruction itself, and so do we).
+   */
+  private uncount(at: number): void {
+    this.S.clock[0]! -= this.blockEnd[at]! - at - 1;
   }
 
   /** Take the machine's steps and flags after the interpreter ran. */

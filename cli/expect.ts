@@ -32,8 +32,10 @@ type Kind = 'panic' | 'fatal' | 'exit';
 interface Parsed { readonly arches: readonly Arch[]; readonly kind: Kind | null; readonly text: string }
 
 const KINDS: readonly string[] = ['panic', 'fatal', 'exit'];
-// Any comment whose first word starts with "expect" (any case) is meant as one.
-const CANDIDATE = /^\s*\/\/\s*expect/i;
+// Meant as one: a comment whose first word is "expect" (any case), or starts with it
+// and has a ":" after its words (`//expected: 1`, `// expect386: 1`); not `// expect.gasm: …`
+// or `// expectations follow`.
+const CANDIDATE = /^\s*\/\/\s*expect(?:(?=\s|$)|\w*(?:\s[^:]*)?:)/i;
 const SHAPE = /^\s*\/\/\s*([A-Za-z]+)([^:]*)(?::([\s\S]*))?$/;
 export const EXPECT_SYNTAX = '// expect[ amd64|386|arm ...][ panic|fatal|exit]: text';
 

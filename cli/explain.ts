@@ -58,7 +58,15 @@ export class Narrator {
         return;
       case 'adjust':
         this.adjusted++;
-        this.write(`    adjusted ${e.where === 'ctxt' ? 'the saved closure context' : `a pointer in ${e.fn}'s ${e.where}`} at ${hex(e.addr)}: ${hex(e.from)} -> ${hex(e.to)}\n`);
+        this.write(`    adjusted ${adjusted(e.fn, e.where)} at ${hex(e.addr)}: ${hex(e.from)} -> ${hex(e.to)}\n`);
+        return;
+      case 'panic':
+        this.write(`panic in goroutine ${e.goid}: ${e.value}\n`);
+        return;
+      case 'recovered':
+        this.write(`  recovered: the deferring function resumes at ${hex(e.pc)} with SP ${hex(e.sp)}, its deferproc returning 1\n`);
+        return;
+      case 'newdefer': case 'freedefer':
         return;
       case 'resume':
         if (this.adjusted === 0) this.write('    (no pointer into the stack needed adjusting)\n');
@@ -71,5 +79,19 @@ export class Narrator {
 
   summary(steps: number): void {
     this.write(`${this.growth === 0 ? 'No stack growth: every split check passed.' : `${this.growth} stack move${this.growth === 1 ? '' : 's'}.`} ${steps} instructions.\n`);
+  }
+}
+
+/** What an adjusted pointer was, in a learner's words. */
+function adjusted(fn: string, where: string): string {
+  switch (where) {
+    case 'ctxt': return 'the saved closure context';
+    case 'deferargs': return `a pointer in the arguments of the deferred call of ${fn} (kept in its defer record, in the heap)`;
+    case 'defer': {
+      const [name, field] = fn.split(': ');
+      return `the ${field} field of the defer record of ${name}`;
+    }
+    case 'panic': return 'g._panic (the panic record lives on the stack)';
+    default: return `a pointer in ${fn}'s ${where}`;
   }
 }

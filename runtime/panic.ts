@@ -83,11 +83,12 @@ function newdefer(rt: Runtime, siz: number): number {
 /** freedefer: back to the pool of its class, its header zeroed. */
 function freedefer(st: State, d: number): void {
   const sc = deferclass(st, dget(st, d, Defer.siz));
+  if (sc < NumDeferClasses) {
+    st.mem.fill(d, headerSize(st), 0);
+    dset(st, d, Defer.link, st.ldw(poolSlot(st, sc)));
+    st.stw(poolSlot(st, sc), d);
+  }
   if (st.observing) st.emit({ k: 'freedefer', addr: d, sizeClass: sc });
-  if (sc >= NumDeferClasses) return;
-  st.mem.fill(d, headerSize(st), 0);
-  dset(st, d, Defer.link, st.ldw(poolSlot(st, sc)));
-  st.stw(poolSlot(st, sc), d);
 }
 
 /**

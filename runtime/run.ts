@@ -8,6 +8,7 @@ import type { Image } from '../compiler/image.js';
 import { Op, opId } from '../isa/ops.js';
 import { Jit } from '../vm/jit.js';
 import { Next, type Engine } from '../vm/machine.js';
+import type { Memory } from '../vm/memory.js';
 import { HostAdapter } from './host.js';
 import { MCache } from './mcache.js';
 import { MHeap } from './mheap.js';
@@ -97,6 +98,9 @@ export class Run {
     }
     return this.finish();
   }
+
+  /** The run's VM memory, for observers that look at it (the playground's stack picture, tests). */
+  get memory(): Memory { return this.rt.st.mem; }
 
   /** Instructions executed so far (exact also from inside an observer). */
   get steps(): number { return this.rt.st.m.clock; }

@@ -170,6 +170,13 @@ describe('gorun bundle', () => {
     }
   });
 
+  it('explain narrates the adjustment of a deferred call\'s arguments and of its defer record', () => {
+    const r = gorun('explain', '--arch', 'arm', new URL('../examples/deferstack.gasm', import.meta.url).pathname);
+    expect([r.code, r.err]).toEqual([0, 'y = 42\n']);
+    expect(r.out).toMatch(/adjusted a pointer in the arguments of the deferred call of main\.set \(kept in its defer record, in the heap\) at 0x[0-9a-f]+: 0x[0-9a-f]+ -> 0x[0-9a-f]+\n/);
+    expect(r.out).toMatch(/adjusted the argp field of the defer record of main\.set at 0x[0-9a-f]+: 0x[0-9a-f]+ -> 0x[0-9a-f]+\n/);
+  });
+
   it('matrix: prints the table on stdout and fails (exit 1) when a cell fails', () => {
     const good = tmpFile('good.gasm', '// expect: 7\nTEXT main.main()\n    PRINTLN $7\n    RET\n');
     const bad = tmpFile('bad.gasm', '// expect: 8\nTEXT main.main()\n    PRINTLN $7\n    RET\n');

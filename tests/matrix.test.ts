@@ -8,7 +8,7 @@ import { gasmFiles } from './helpers/gasmFiles.js';
 
 it('gorun matrix passes on examples/ and tests/gasm/', () => {
   const root = new URL('..', import.meta.url).pathname;
-  const files = [...gasmFiles(`${root}examples`), ...gasmFiles(`${root}tests/gasm`), ...gasmFiles(`${root}tests/programs`)];
+  const files = [...gasmFiles(`${root}examples`), ...gasmFiles(`${root}tests/gasm`), ...gasmFiles(`${root}tests/programs`), ...gasmFiles(`${root}tests/gostack`)];
   expect(files.length).toBeGreaterThanOrEqual(8);
   const rows = runMatrix(files, ARCHES);
   const failed = rows.flatMap((r) => [...r.cells.entries()].filter(([, c]) => !c.ok).map(([a]) => `${r.file} [${a}]`));

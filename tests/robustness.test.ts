@@ -251,9 +251,10 @@ describe('a mistyped // expect line fails the matrix cell instead of being ignor
     });
   }
   it('expectations() returns the bad lines with their line numbers, for every target', () => {
-    const e = expectations('// expect: a\n// expect oops: b\n// expectation\n', '386');
+    // Prose that only starts with the word is not an attempt: `// expectations`, a file name `// expect.gasm: …`.
+    const e = expectations('// expect: a\n// expect oops: b\n// expectations follow\n// expect.gasm: the example\n//Expect: c\n', '386');
     expect(e.output).toEqual(['a']);
-    expect(e.bad.map((b) => b.line)).toEqual([2, 3]);
+    expect(e.bad.map((b) => b.line)).toEqual([2, 5]);
   });
   it('control: well-formed lines, //expect: without a space included, pass', () => {
     const s = 'TEXT main.main()\n    PRINTLN $1\n    PRINTLN $2\n    RET\n// expect: 1\n//expect: 2\n// expect amd64 386 arm exit: 0\n';

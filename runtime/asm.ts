@@ -42,7 +42,7 @@ export function gogo(st: State, g: number): void {
   const m = st.m, t = st.t;
   setg(st, g);
   m.sp = st.sched(g, Gobuf.sp);
-  m.pc = st.sched(g, Gobuf.pc);
+  m.jump(st.sched(g, Gobuf.pc));
   m.setReg(t.ctxt, st.sched(g, Gobuf.ctxt));
   if (t.family === 'arm') m.setReg(t.lr, st.sched(g, Gobuf.lr));
 }

@@ -304,7 +304,7 @@ export function startpanic(st: State, e: Eface): Next {
   const a = argp(st);
   st.stw(a, e.typ);
   st.stw(a + st.W, e.data);
-  st.m.pc = st.func('runtime.gopanic').entry;
+  st.m.jump(st.func('runtime.gopanic').entry);
   return Next.Continue;
 }
 
@@ -382,7 +382,7 @@ function jmpdefer(st: State, fn: number, a: number): Next {
     m.sp = a - 4;
   }
   m.setReg(t.ctxt, fn);
-  m.pc = st.ldw(fn);
+  m.jump(st.ldw(fn));
   return Next.Continue;
 }
 

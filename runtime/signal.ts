@@ -55,7 +55,7 @@ function injectSigpanic(st: State, pc: number, sig: number, code: number, addr: 
     st.stw(m.sp, m.reg(t.lr));
     m.setReg(t.lr, pc);
   }
-  m.pc = st.func('runtime.sigpanic').entry;
+  m.jump(st.func('runtime.sigpanic').entry);
   return Next.Continue;
 }
 

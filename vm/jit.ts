@@ -131,12 +131,11 @@ export class Jit implements Engine {
         this.sync();
         let next: Next;
         switch (r) {
-          case Exit.HostCall: {
-            const at = m.pc;
+          case Exit.HostCall:
+            m.jumped = false;
             next = m.host.hostcall(m, code.ilo[S.at]!);
-            if (next !== Next.Stop && m.pc === at) m.pc = code.next[S.at]!;
+            if (next !== Next.Stop && !m.jumped) m.pc = code.next[S.at]!;
             break;
-          }
           case Exit.Tick: {
             // The block at m.pc does not fit what is left of the budget.
             const next = m.run(S.clock[1]! - S.clock[0]!);

@@ -99,6 +99,19 @@ export class Machine implements Engine {
   fal = 0; fah = 0; fbl = 0; fbh = 0;
   /** Instructions executed so far. */
   steps = 0;
+  /**
+   * Set by jump(): the host moved execution elsewhere during a HOSTCALL, so
+   * the engine goes on at pc instead of after the HOSTCALL (comparing pc
+   * with the HOSTCALL's own address cannot tell: a goroutine switch may land
+   * on the same instruction in another goroutine).
+   */
+  jumped = false;
+
+  /** Go on at pc after the current HOSTCALL or trap (gogo, jmpdefer, a tail call). */
+  jump(pc: number): void {
+    this.pc = pc;
+    this.jumped = true;
+  }
 
   constructor(readonly t: Target, readonly mem: Memory, readonly code: Code, readonly host: Host) {
     this.wide = t.ptrSize === 8;
@@ -303,9 +316,10 @@ export class Machine implements Engine {
             }
             case HOSTCALL: {
               this.pc = code.pc[slot]!;
+              this.jumped = false;
               const n = this.host.hostcall(this, ilo[slot]!);
               if (n === Next.Stop) return n;
-              slot = this.slotAt(this.pc === code.pc[slot] ? npc[slot]! : this.pc);
+              slot = this.slotAt(this.jumped ? this.pc : npc[slot]!);
               if (n === Next.Yield) { this.pc = code.pc[slot]!; return n; }
               break;
             }

@@ -15,8 +15,8 @@ export type RuntimeEvent =
   | { k: 'copy'; goid: number; oldLo: number; oldHi: number; newLo: number; newHi: number; used: number; delta: number; frames: FrameInfo[] }
   /** One pointer into the old stack, rewritten by copystack. */
   | { k: 'adjust'; fn: string; where: 'locals' | 'args' | 'ctxt'; addr: number; from: number; to: number }
-  /** Execution resumes in f, on the new stack. */
-  | { k: 'resume'; fn: string; pc: number; sp: number; atStart: boolean };
+  /** Execution resumes in f, on the new stack; `guard` is the stackguard0 it runs with (signed, as in morestack). */
+  | { k: 'resume'; fn: string; pc: number; sp: number; atStart: boolean; guard: number };
 
 /** A frame as the runtime's traceback sees it: its function, SP and the caller's SP (its top). */
 export interface FrameInfo {

@@ -3,7 +3,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ARCHES, type Arch } from '../isa/target.js';
 import { checkCommand, disasmCommand, explainCommand, loadSource, matrixCommand, runCommand, UsageError } from './commands.js';
-import { addRunOptions, runOptions, type RawRunOpts } from './options.js';
+import { addRunOptions, runOptions, traceOption, type RawRunOpts } from './options.js';
+import { checkTraceNames } from './tracefile.js';
 
 const VERSION = '0.1.0';
 
@@ -23,14 +24,15 @@ function build(): Command {
     .allowExcessArguments(true)
     .action((file: string, opts: RawRunOpts & { arch: Arch }) => {
       const ro = runOptions(opts);
-      process.exitCode = runCommand(file, loadSource(file), opts.arch, ro, process.stderr);
+      process.exitCode = runCommand(file, loadSource(file), opts.arch, ro, process.stderr, traceOption(opts));
     });
 
   addRunOptions(program.command('explain <file>')
     .description('run with a narration of every stack growth (on stdout): the failed split check, morestack, rewindmorestack, the copy, each adjusted pointer, the resume')
     .addOption(archOption().default('amd64')))
     .action((file: string, opts: RawRunOpts & { arch: Arch }) => {
-      process.exitCode = explainCommand(file, loadSource(file), opts.arch, runOptions(opts), process.stdout, process.stderr);
+      const ro = runOptions(opts);
+      process.exitCode = explainCommand(file, loadSource(file), opts.arch, ro, process.stdout, process.stderr, traceOption(opts));
     });
 
   addRunOptions(program.command('matrix <files...>')
@@ -40,7 +42,9 @@ function build(): Command {
       const arches = opts.arch.split(',').map((a) => a.trim());
       for (const a of arches) if (!ARCHES.includes(a as Arch)) throw new UsageError(`--arch: unknown target ${a} (want ${ARCHES.join(', ')})`);
       for (const f of files) loadSource(f);
-      process.exitCode = matrixCommand(files, arches as Arch[], runOptions(opts), process.stdout);
+      const ro = runOptions(opts), trace = traceOption(opts);
+      if (trace !== undefined) checkTraceNames(files);
+      process.exitCode = matrixCommand(files, arches as Arch[], ro, process.stdout, trace);
     });
 
   program.command('check <file>')

@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ARCHES, type Arch } from '../isa/target.js';
 import { checkCommand, disasmCommand, explainCommand, loadSource, matrixCommand, runCommand, UsageError } from './commands.js';
 import { addRunOptions, runOptions, traceOption, type RawRunOpts } from './options.js';
+import { portOption, serve, webRoot } from './serve.js';
 import { checkTraceNames } from './tracefile.js';
 
 const VERSION = '0.1.0';
@@ -62,6 +63,21 @@ function build(): Command {
     .action((file: string, opts: { arch: Arch; func?: string }) => {
       const src = loadSource(file);
       process.exitCode = disasmCommand(file, src, opts.arch, opts.func, process.stdout, process.stderr);
+    });
+
+  program.command('serve')
+    .description('serve the playground (the editor, the VM and the stack picture in a browser) on 127.0.0.1')
+    .option('--port <n>', 'the port (0: any free port)', '8080')
+    .action(async (opts: { port: string }) => {
+      const server = await serve(webRoot(__dirname), portOption(opts.port));
+      const addr = server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : portOption(opts.port);
+      process.stdout.write(`gorun: the playground is at http://127.0.0.1:${port}/ (Ctrl-C stops)\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => server.close(() => resolve());
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
     });
   return program;
 }

@@ -8,7 +8,7 @@ const onig = (re: string) => re.replace(/\\u([0-9a-fA-F]{4})/g, '\\x{$1}');
 
 export function textMateGrammar(): object {
   return {
-    $comment: 'Generated from web/gasm-tokens.ts by `npm run grammar`; do not edit.',
+    $comment: 'Generated from web/gasm-tokens.ts by `npm run grammar` (editors/generate.ts); do not edit.',
     name: 'gasm',
     scopeName: 'source.gasm',
     fileTypes: ['gasm'],

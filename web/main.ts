@@ -227,7 +227,9 @@ function showGrowth(phase: 'morestack' | 'copy', last = false): void {
   if (!last) status(`Paused at ${phase === 'morestack' ? 'morestack' : 'copystack'} of stack growth #${g.n}, after ${g.steps.toLocaleString('en')} instructions.`);
   el.summary.innerHTML = (last ? 'Last stack growth: ' : '') + summaryHTML(p, phase, g.n);
   if (p.old.hi === 0) {
-    el.stack.innerHTML = '<p class="placeholder">newstack yielded (a preemption): no new stack.</p>';
+    el.stack.innerHTML = g.events.some((e) => e.k === 'preempt')
+      ? '<p class="placeholder">newstack yielded (a preemption): the stack did not move.</p>'
+      : '<p class="placeholder">newstack did not grow the stack: the run ended in this growth (the output says why).</p>';
   } else {
     el.stack.innerHTML = stackSVG(phase === 'copy' ? p : { ...p, new: null, old: { ...p.old, arrows: [] } }, argsOf);
   }

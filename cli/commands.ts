@@ -5,11 +5,13 @@ import { formatDiagnostic, type Diagnostic } from '../compiler/diag.js';
 import { listing } from '../compiler/listing.js';
 import type { Arch } from '../isa/target.js';
 import type { Image } from '../compiler/image.js';
-import { NotImplemented, runImage, type RunOptions, type RunResult } from '../runtime/run.js';
+import { NotImplemented, type RunOptions, type RunResult } from '../runtime/run.js';
+import { UsageError } from './errors.js';
 import { Narrator } from './explain.js';
 import { formatMatrix, runMatrix } from './matrix.js';
+import { openTrace, runTraced } from './tracefile.js';
 
-export class UsageError extends Error {}
+export { UsageError };
 
 interface Out { write(s: string | Uint8Array): unknown }
 
@@ -51,10 +53,10 @@ function compileOrReport(file: string, src: string, arch: Arch, err: Out): Image
   return r.image;
 }
 
-/** Run, turning "not implemented yet" into a usage error (exit 1). */
-function runOrRefuse(img: Image, opts: RunOptions): RunResult {
+/** Run (writing the --trace file when asked), turning "not implemented yet" into a usage error (exit 1). */
+function runOrRefuse(file: string, img: Image, opts: RunOptions, trace: string | undefined): RunResult {
   try {
-    return runImage(img, opts);
+    return runTraced(img, file, opts, trace === undefined ? null : openTrace(trace));
   } catch (e) {
     if (e instanceof NotImplemented) throw new UsageError(e.message);
     throw e;
@@ -73,27 +75,27 @@ export function disasmCommand(file: string, src: string, arch: Arch, func: strin
 }
 
 /** Compile and run; returns the exit status of docs/cli.md (3 when a bound stopped the run). */
-export function runCommand(file: string, src: string, arch: Arch, opts: Omit<RunOptions, 'stderr'>, err: Out): number {
+export function runCommand(file: string, src: string, arch: Arch, opts: Omit<RunOptions, 'stderr'>, err: Out, trace?: string): number {
   const img = compileOrReport(file, src, arch, err);
   if (!img) return 1;
-  const res = runOrRefuse(img, { ...opts, stderr: (c) => err.write(c) });
+  const res = runOrRefuse(file, img, { ...opts, stderr: (c) => err.write(c) }, trace);
   if (res.bound) err.write(`gorun: ${res.bound}\n`);
   return res.exitCode;
 }
 
 /** Run with a narration of the stack machinery on out; the program's stderr on err. */
-export function explainCommand(file: string, src: string, arch: Arch, opts: Omit<RunOptions, 'stderr'>, out: Out, err: Out): number {
+export function explainCommand(file: string, src: string, arch: Arch, opts: Omit<RunOptions, 'stderr'>, out: Out, err: Out, trace?: string): number {
   const img = compileOrReport(file, src, arch, err);
   if (!img) return 1;
   const n = new Narrator(img, (s) => out.write(s));
-  const res = runOrRefuse(img, { ...opts, engine: 'interp', observer: (e) => n.event(e), stderr: (c) => err.write(c) });
+  const res = runOrRefuse(file, img, { ...opts, engine: 'interp', observer: (e) => n.event(e), stderr: (c) => err.write(c) }, trace);
   n.summary(res.stats.steps);
   if (res.bound) err.write(`gorun: ${res.bound}\n`);
   return res.exitCode;
 }
 
-export function matrixCommand(files: readonly string[], arches: readonly Arch[], opts: Omit<RunOptions, 'stderr'>, out: Out): number {
-  const rows = runMatrix(files, arches, opts);
+export function matrixCommand(files: readonly string[], arches: readonly Arch[], opts: Omit<RunOptions, 'stderr'>, out: Out, trace?: string): number {
+  const rows = runMatrix(files, arches, opts, trace);
   out.write(formatMatrix(rows, arches));
   return rows.every((r) => [...r.cells.values()].every((c) => c.ok)) ? 0 : 1;
 }

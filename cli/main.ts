@@ -3,7 +3,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ARCHES, type Arch } from '../isa/target.js';
 import { checkCommand, disasmCommand, explainCommand, loadSource, matrixCommand, runCommand, UsageError } from './commands.js';
-import { addRunOptions, runOptions, type RawRunOpts } from './options.js';
+import { addRunOptions, runOptions, traceOption, type RawRunOpts } from './options.js';
+import { portOption, serve, webRoot } from './serve.js';
+import { checkTraceNames } from './tracefile.js';
 
 const VERSION = '0.1.0';
 
@@ -23,14 +25,15 @@ function build(): Command {
     .allowExcessArguments(true)
     .action((file: string, opts: RawRunOpts & { arch: Arch }) => {
       const ro = runOptions(opts);
-      process.exitCode = runCommand(file, loadSource(file), opts.arch, ro, process.stderr);
+      process.exitCode = runCommand(file, loadSource(file), opts.arch, ro, process.stderr, traceOption(opts));
     });
 
   addRunOptions(program.command('explain <file>')
     .description('run with a narration of every stack growth (on stdout): the failed split check, morestack, rewindmorestack, the copy, each adjusted pointer, the resume')
     .addOption(archOption().default('amd64')))
     .action((file: string, opts: RawRunOpts & { arch: Arch }) => {
-      process.exitCode = explainCommand(file, loadSource(file), opts.arch, runOptions(opts), process.stdout, process.stderr);
+      const ro = runOptions(opts);
+      process.exitCode = explainCommand(file, loadSource(file), opts.arch, ro, process.stdout, process.stderr, traceOption(opts));
     });
 
   addRunOptions(program.command('matrix <files...>')
@@ -40,7 +43,9 @@ function build(): Command {
       const arches = opts.arch.split(',').map((a) => a.trim());
       for (const a of arches) if (!ARCHES.includes(a as Arch)) throw new UsageError(`--arch: unknown target ${a} (want ${ARCHES.join(', ')})`);
       for (const f of files) loadSource(f);
-      process.exitCode = matrixCommand(files, arches as Arch[], runOptions(opts), process.stdout);
+      const ro = runOptions(opts), trace = traceOption(opts);
+      if (trace !== undefined) checkTraceNames(files);
+      process.exitCode = matrixCommand(files, arches as Arch[], ro, process.stdout, trace);
     });
 
   program.command('check <file>')
@@ -58,6 +63,21 @@ function build(): Command {
     .action((file: string, opts: { arch: Arch; func?: string }) => {
       const src = loadSource(file);
       process.exitCode = disasmCommand(file, src, opts.arch, opts.func, process.stdout, process.stderr);
+    });
+
+  program.command('serve')
+    .description('serve the playground (the editor, the VM and the stack picture in a browser) on 127.0.0.1')
+    .option('--port <n>', 'the port (0: any free port)', '8080')
+    .action(async (opts: { port: string }) => {
+      const server = await serve(webRoot(__dirname), portOption(opts.port));
+      const addr = server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : portOption(opts.port);
+      process.stdout.write(`gorun: the playground is at http://127.0.0.1:${port}/ (Ctrl-C stops)\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => server.close(() => resolve());
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
     });
   return program;
 }

@@ -5,8 +5,9 @@ import { readFileSync } from 'node:fs';
 import { compile } from '../compiler/compile.js';
 import { formatDiagnostic } from '../compiler/diag.js';
 import type { Arch } from '../isa/target.js';
-import { NotImplemented, runImage, type RunOptions } from '../runtime/run.js';
+import { NotImplemented, type RunOptions } from '../runtime/run.js';
 import { compare, expectations, formatBadExpectation, observe } from './expect.js';
+import { matrixTracePath, openTrace, runTraced } from './tracefile.js';
 
 export interface Cell {
   readonly ok: boolean;
@@ -20,8 +21,8 @@ export interface Row {
   readonly cells: Map<Arch, Cell>;
 }
 
-/** Run one program on one target and judge it. */
-export function runCell(file: string, source: string, arch: Arch, opts: Omit<RunOptions, 'stderr'> = {}): Cell {
+/** Run one program on one target and judge it; with `trace`, write that cell's trace file there. */
+export function runCell(file: string, source: string, arch: Arch, opts: Omit<RunOptions, 'stderr'> = {}, trace?: string): Cell {
   const e = expectations(source, arch);
   const problems = e.bad.map(formatBadExpectation);
   if (!e.any) problems.push('no // expect lines for this target');
@@ -32,7 +33,7 @@ export function runCell(file: string, source: string, arch: Arch, opts: Omit<Run
   const chunks: Buffer[] = [];
   let res;
   try {
-    res = runImage(r.image, { ...opts, stderr: (c) => chunks.push(Buffer.from(c)) });
+    res = runTraced(r.image, file, { ...opts, stderr: (c) => chunks.push(Buffer.from(c)) }, trace === undefined ? null : openTrace(trace));
   } catch (err) {
     if (err instanceof NotImplemented) return { ok: false, growths: 0, copied: 0, problems: [...problems, err.message] };
     throw err;
@@ -43,11 +44,12 @@ export function runCell(file: string, source: string, arch: Arch, opts: Omit<Run
   return { ok: problems.length === 0, growths: res.stats.stackGrowths, copied: res.stats.bytesCopied, problems };
 }
 
-export function runMatrix(files: readonly string[], arches: readonly Arch[], opts: Omit<RunOptions, 'stderr'> = {}): Row[] {
+/** With `trace` (FILE.json), each cell's trace goes to FILE.PROG.ARCH.json (cli/tracefile.ts). */
+export function runMatrix(files: readonly string[], arches: readonly Arch[], opts: Omit<RunOptions, 'stderr'> = {}, trace?: string): Row[] {
   return files.map((file) => {
     const source = readFileSync(file, 'utf8');
     const cells = new Map<Arch, Cell>();
-    for (const arch of arches) cells.set(arch, runCell(file, source, arch, opts));
+    for (const arch of arches) cells.set(arch, runCell(file, source, arch, opts, trace === undefined ? undefined : matrixTracePath(trace, file, arch)));
     return { file, cells };
   });
 }

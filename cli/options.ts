@@ -1,7 +1,7 @@
 // Options shared by the commands that run programs (docs/cli.md), validated into RunOptions.
 import { Command, Option } from 'commander';
 import type { RunOptions } from '../runtime/run.js';
-import { UsageError } from './commands.js';
+import { UsageError } from './errors.js';
 
 export interface RawRunOpts {
   stackMin?: string; maxStack?: string; stackdebug?: string; stackpoison?: boolean;
@@ -22,7 +22,7 @@ export function addRunOptions(c: Command): Command {
     .option('--max-memory <bytes>', 'size of the VM arena for heap and stacks (exit 3 when exhausted)')
     .option('--gctrace', 'not implemented yet: needs the garbage collector')
     .option('--checkptr', 'not implemented yet')
-    .option('--trace <file>', 'not implemented yet');
+    .option('--trace <file>', 'write a Chrome trace-event file (Perfetto, chrome://tracing) of the stack growths');
 }
 
 function intOpt(name: string, v: string | undefined, min: number): number | undefined {
@@ -34,7 +34,7 @@ function intOpt(name: string, v: string | undefined, min: number): number | unde
 }
 
 export function runOptions(o: RawRunOpts): Omit<RunOptions, 'stderr'> {
-  for (const [flag, set] of [['--gctrace', o.gctrace], ['--checkptr', o.checkptr], ['--trace', o.trace]] as const) {
+  for (const [flag, set] of [['--gctrace', o.gctrace], ['--checkptr', o.checkptr]] as const) {
     if (set) throw new UsageError(`${flag} is not implemented yet (see docs/status.md)`);
   }
   const stackMin = intOpt('--stack-min', o.stackMin, 1024);
@@ -49,4 +49,11 @@ export function runOptions(o: RawRunOpts): Omit<RunOptions, 'stderr'> {
     maxSteps: intOpt('--max-steps', o.maxSteps, 1),
     timeoutMs: intOpt('--timeout', o.timeout, 1),
   };
+}
+
+/** The --trace FILE, checked: a path to write (an empty one is a usage error). */
+export function traceOption(o: RawRunOpts): string | undefined {
+  if (o.trace === undefined) return undefined;
+  if (o.trace === '') throw new UsageError('--trace: want a file name');
+  return o.trace;
 }

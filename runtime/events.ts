@@ -28,8 +28,8 @@ export type RuntimeEvent =
   | { k: 'panic'; goid: number; value: string }
   /** A deferred call recovered the panic: the deferring function resumes at pc, with SP sp. */
   | { k: 'recovered'; goid: number; pc: number; sp: number }
-  /** Execution resumes in f, on the new stack. */
-  | { k: 'resume'; fn: string; pc: number; sp: number; atStart: boolean };
+  /** Execution resumes in f, on the new stack; `guard` is the stackguard0 it runs with (signed, as in morestack). */
+  | { k: 'resume'; fn: string; pc: number; sp: number; atStart: boolean; guard: number };
 
 /** A frame as the runtime's traceback sees it: its function, SP and the caller's SP (its top). */
 export interface FrameInfo {

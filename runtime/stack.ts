@@ -365,5 +365,5 @@ function emitRewind(st: State, jmpPC: number, resumePC: number): void {
 
 function emitResume(st: State, g: number): void {
   const pc = st.sched(g, Gobuf.pc), fn = st.findFunc(pc);
-  st.emit({ k: 'resume', fn: fn?.name ?? '?', pc, sp: st.sched(g, Gobuf.sp), atStart: fn?.entry === pc });
+  st.emit({ k: 'resume', fn: fn?.name ?? '?', pc, sp: st.sched(g, Gobuf.sp), atStart: fn?.entry === pc, guard: st.lds(g + G.stackguard0 * st.W) });
 }

@@ -5,7 +5,8 @@
 // function here that is not `absent` has one and no other does
 // (runtime/host.ts). Nothing else lists runtime functions.
 //
-// Signatures use gasm type names. Every argument is passed on the stack
+// Signatures use gasm type names (and unsafe.Pointer, a word the garbage
+// collector and copystack follow). Every argument is passed on the stack
 // (Go 1.4's ABI), word-aligned in the caller's outgoing area; results follow.
 
 export type SigEntry = readonly [name: string, type: string];
@@ -23,7 +24,6 @@ export interface RuntimeFunc {
   /** Reachable only when the program is compiled for the runtime's own tests. */
   readonly test: boolean;
   /** Not implemented yet: a program that needs it is refused, naming it (docs/status.md). */
-  readonly absent: boolean;
   /** Does it run gasm code before it returns (a deferred call, a callback)? */
   readonly callsGasm: boolean;
   /**
@@ -44,13 +44,13 @@ export interface RuntimeFunc {
   } | null;
 }
 
-interface Opts { user?: boolean; returns?: boolean; test?: boolean; absent?: boolean; callsGasm?: boolean; panics?: boolean; frame?: RuntimeFunc['frame'] }
+interface Opts { user?: boolean; returns?: boolean; test?: boolean; callsGasm?: boolean; panics?: boolean; frame?: RuntimeFunc['frame'] }
 
 const table: Omit<RuntimeFunc, 'id'>[] = [];
 function f(name: string, params: SigEntry[], results: SigEntry[], o: Opts = {}): void {
   table.push({
     name, params, results, user: o.user ?? false, returns: o.returns ?? true,
-    test: o.test ?? false, absent: o.absent ?? false, callsGasm: o.callsGasm ?? o.frame !== undefined, panics: o.panics ?? false, frame: o.frame ?? null,
+    test: o.test ?? false, callsGasm: o.callsGasm ?? o.frame !== undefined, panics: o.panics ?? false, frame: o.frame ?? null,
   });
 }
 
@@ -62,7 +62,7 @@ f('runtime.goexit', [], [], { returns: false });
 f('runtime.newstack', [], []);
 f('runtime.throw', [['s', 'string']], [], { returns: false });
 // Callable by programs (docs/gasm.md "Runtime functions").
-f('runtime.GC', [], [], { user: true, absent: true });
+f('runtime.GC', [], [], { user: true });
 f('runtime.Gosched', [], [], { user: true });
 f('runtime.Goexit', [], [], { user: true, returns: false, frame: { locals: [['d', 'uintptr']], outWords: 0, deferArgs: true } });
 f('runtime.NumGoroutine', [], [['n', 'int']], { user: true });
@@ -86,25 +86,27 @@ f('runtime.deferreturn', [['arg0', 'uintptr']], [], { callsGasm: true });
 // gopanic's frame holds the panic record and the defer it is running.
 f('runtime.gopanic', [['e', 'any']], [], { returns: false, frame: { locals: [['p', 'runtime._panic'], ['d', 'uintptr']], outWords: 0, deferArgs: true } });
 f('runtime.gorecover', [['argp', 'uintptr']], [['r', 'any']]);
-f('runtime.newproc', [['siz', 'int'], ['fn', 'func']], [], { absent: true });
+f('runtime.newproc', [['siz', 'int'], ['fn', 'func']], []);
 f('runtime.panicdivide', [], [], { returns: false, panics: true });
 f('runtime.panicIndex', [['x', 'int'], ['y', 'int']], [], { returns: false, panics: true });
 // A trap becomes a call of sigpanic at the faulting instruction (signal_unix.go); its frame holds gopanic's argument.
 f('runtime.sigpanic', [], [], { returns: false, frame: { locals: [], outWords: 2 } });
 // Values.
-f('runtime.convT64', [['v', 'int']], [['p', 'uintptr']]);
-f('runtime.convTstring', [['s', 'string']], [['p', 'uintptr']]);
-f('runtime.newobject', [['typ', 'uintptr']], [['p', 'uintptr']]);
+f('runtime.convT64', [['v', 'int']], [['p', 'unsafe.Pointer']]);
+f('runtime.convTstring', [['s', 'string']], [['p', 'unsafe.Pointer']]);
+f('runtime.newobject', [['typ', 'uintptr']], [['p', 'unsafe.Pointer']]);
 f('runtime.concatstring2', [['a', 'string'], ['b', 'string']], [['s', 'string']]);
 f('runtime.assertE2int', [['e', 'any']], [['v', 'int']], { panics: true });
 f('runtime.assertE2string', [['e', 'any']], [['s', 'string']], { panics: true });
 f('runtime.assertE2error', [['e', 'any']], [['s', 'string']], { panics: true });
 // Channels.
-f('runtime.makechan', [['typ', 'uintptr'], ['size', 'int']], [['c', 'uintptr']], { absent: true });
-f('runtime.chansend1', [['c', 'uintptr'], ['elem', 'uintptr']], [], { absent: true });
-f('runtime.chanrecv1', [['c', 'uintptr'], ['elem', 'uintptr']], [], { absent: true });
-f('runtime.chanrecv2', [['c', 'uintptr'], ['elem', 'uintptr']], [['ok', 'bool']], { absent: true });
-f('runtime.closechan', [['c', 'uintptr']], [], { absent: true });
+// A blocked goroutine calls its channel function again when it is woken; the
+// function then finds its finished sudog in g.waiting (runtime/chan.ts).
+f('runtime.makechan', [['typ', 'uintptr'], ['size', 'int']], [['c', 'unsafe.Pointer']], { panics: true });
+f('runtime.chansend1', [['c', 'unsafe.Pointer'], ['elem', 'unsafe.Pointer']], [], { panics: true });
+f('runtime.chanrecv1', [['c', 'unsafe.Pointer'], ['elem', 'unsafe.Pointer']], []);
+f('runtime.chanrecv2', [['c', 'unsafe.Pointer'], ['elem', 'unsafe.Pointer']], [['ok', 'bool']]);
+f('runtime.closechan', [['c', 'unsafe.Pointer']], [], { panics: true });
 // The runtime's own tests: calls fn(i) for i in 0..n-1 from the host, each
 // call made on the goroutine's stack (which fn may grow) and returning to
 // the host before the next (runtime/asm.ts reflectcall).
@@ -120,6 +122,9 @@ f('runtime.testLock', [], [], { user: true, test: true });
 // Force a stack move in gopanic after each deferred call, before freedefer
 // (the GC() that Go's TestStackPanic asks to uncomment there).
 f('runtime.testMoveStackInPanic', [], [], { user: true, test: true });
+// stoptheworld on g0 (seed 003's second check): ReadMemStats as the
+// scavenger once called it, from the runtime's own stack.
+f('runtime.testStopTheWorldOnG0', [], [], { user: true, test: true });
 
 export const RUNTIME_FUNCS: readonly RuntimeFunc[] = table.map((r, id) => ({ ...r, id }));
 

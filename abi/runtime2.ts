@@ -18,8 +18,21 @@ export const G = {
   sig: 17, sigcode0: 18, sigcode1: 19, sigpc: 20, throwsplit: 21,
   /** A preemption was requested (Go 1.4's g.preempt: duplicates stackguard0 = StackPreempt). */
   preempt: 22,
-  words: 23,
+  /** The next goroutine on the run queue or the free list. */
+  schedlink: 23,
+  /** The next goroutine of allg, every goroutine ever made. */
+  alllink: 24,
+  /** What the goroutine that woke this one passes it (a channel operation: its sudog, or 0 when the channel closed). */
+  param: 25,
+  /** The sudog this goroutine is blocked on, or 0. */
+  waiting: 26,
+  /** The pc of the GO statement that made it (`created by`). */
+  gopc: 27,
+  words: 28,
 } as const;
+
+/** Which words of a g the garbage collector follows: the ones that may point into the heap. */
+export const G_PTRS: readonly number[] = [G.defer, G.sched + 3 /* ctxt */, G.schedlink, G.alllink, G.param, G.waiting];
 
 /** gobuf: saved registers of a goroutine that is not running (g.sched). */
 export const Gobuf = { sp: 0, pc: 1, g: 2, ctxt: 3, lr: 4, ret: 5, words: 6 } as const;
@@ -42,8 +55,39 @@ export const NumDeferClasses = 5;
 export const P = {
   /** deferpool[NumDeferClasses]: free _defer records by size class, linked through _defer.link. */
   deferpool: 0,
-  words: NumDeferClasses,
+  /** Free sudogs, linked through sudog.next. */
+  sudogcache: NumDeferClasses,
+  /** Incremented by every execute: sysmon's retake sees whether the same goroutine is still running. */
+  schedtick: NumDeferClasses + 1,
+  words: NumDeferClasses + 2,
 } as const;
+
+/** The scheduler's state (Go's sched): the run queue, every goroutine, the free gs. */
+export const Sched = {
+  /** The run queue: runnable goroutines, linked through g.schedlink. */
+  runqhead: 0, runqtail: 1, runqsize: 2,
+  /** allg: every goroutine in the order they were made, linked through g.alllink (dead ones too, reused from gfree). */
+  allg: 3, allgtail: 4,
+  /** Goroutines that are not dead. */
+  gcount: 5,
+  goidgen: 6,
+  /** Dead goroutines kept for reuse with their stacks (gfput/gfget), linked through g.schedlink. */
+  gfree: 7,
+  words: 8,
+} as const;
+
+/** sudog: a goroutine waiting on a channel; elem may point into its own stack (adjustsudogs). */
+export const Sudog = { g: 0, next: 1, prev: 2, elem: 3, c: 4, words: 5 } as const;
+export const SUDOG_PTRS: readonly number[] = [Sudog.g, Sudog.next, Sudog.prev, Sudog.elem, Sudog.c];
+
+/** hchan: a channel, in the heap; its buffer of dataqsiz elements is another heap object. */
+export const Hchan = {
+  qcount: 0, dataqsiz: 1, buf: 2, elemsize: 3, closed: 4, elemtype: 5, sendx: 6, recvx: 7,
+  /** The waiting receivers and senders: sudog lists (first, last). */
+  recvq: 8, sendq: 10,
+  words: 12,
+} as const;
+export const HCHAN_PTRS: readonly number[] = [Hchan.buf, Hchan.recvq, Hchan.recvq + 1, Hchan.sendq, Hchan.sendq + 1];
 
 /**
  * _defer: a deferred call, in the heap, its argument block right after the
@@ -79,6 +123,9 @@ export const Panic = {
   words: 6,
 } as const;
 
+/** Which words of a _defer the garbage collector follows (seed 004: the header only; the arguments are scanned as a frame). */
+export const DEFER_PTRS: readonly number[] = [Defer.fn, Defer.link];
+
 /** Which words of a _panic hold pointers (its stack map inside gopanic's frame). */
 export const PANIC_PTRS: readonly boolean[] = [true, false, true, true, false, false];
 
@@ -90,6 +137,6 @@ export const gStatusStrings: Readonly<Record<number, string>> = {
   [Gstatus.syscall]: 'syscall', [Gstatus.waiting]: 'waiting', [Gstatus.dead]: 'dead', [Gstatus.copystack]: 'copystack',
 };
 
-/** Why a goroutine waits (g.waitreason), as the goroutine header prints it. */
-export const waitReasonStrings = ['', 'stack growth'] as const;
-export const waitReasonStackGrowth = 1;
+/** Why a goroutine waits (g.waitreason), as Go 1.19's goroutine header prints it. */
+export const waitReasonStrings = ['', 'stack growth', 'chan receive', 'chan send', 'chan receive (nil chan)', 'chan send (nil chan)'] as const;
+export const WaitReason = { stackGrowth: 1, chanReceive: 2, chanSend: 3, chanReceiveNil: 4, chanSendNil: 5 } as const;

@@ -53,3 +53,14 @@ export type RuntimeCString = keyof typeof RUNTIME_CSTRINGS;
 
 export const runtimeTypeSym = (t: RuntimeType) => `type.${RUNTIME_TYPES[t].name}`;
 export const runtimeCStringSym = (k: RuntimeCString) => `runtime.cstring.${k}`;
+
+/** The panics of channel operations: plainError values, whose data word points at a static string header. */
+export const RUNTIME_PLAIN_ERRORS = {
+  sendClosed: 'send on closed channel',
+  closeClosed: 'close of closed channel',
+  closeNil: 'close of nil channel',
+  makechanSize: 'makechan: size out of range',
+} as const;
+
+export type RuntimePlainError = keyof typeof RUNTIME_PLAIN_ERRORS;
+export const runtimePlainErrorSym = (k: RuntimePlainError) => `runtime.plainerror.${k}`;

@@ -6,7 +6,15 @@
 //   4. the targets: fib(32) against Go's build of the same program
 //      (bench/fixtures/fib/main.go), when go (and qemu-arm) are installed:
 //      within 20x of native Go on amd64, within 2x of Go's ARM build under
-//      qemu-user on arm. Exit status 1 when a target is not met.
+//      qemu-user on arm.
+//   5. 10000 goroutines parked at once with 2 KB stacks: VM bytes per
+//      goroutine (target: at most 2.5 KB), on each target.
+//   6. 100000 unbuffered ping-pong round trips and a GC-heavy allocation
+//      loop (bench/pingpong.gasm, bench/gcloop.gasm) on arm, as whole
+//      processes, against the same programs in Go (bench/fixtures/) built
+//      for ARM and run under qemu-user with GOMAXPROCS=1 (gorun has one M
+//      and one P): target within 3x.
+// Exit status 1 when a target is not met.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -35,10 +43,10 @@ function runQuiet(file: string, arch: Arch) {
 console.log(`gorun bench — ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${cpus()[0]?.model ?? '?'} x${cpus().length}\n`);
 
 /** Median wall time (ms) of 9 runs of a command, process start-up included. */
-function wallMs(cmd: string, args: string[]): number {
+function wallMs(cmd: string, args: string[], env: Record<string, string> = {}): number {
   return median(Array.from({ length: 9 }, () => {
     const t0 = performance.now();
-    const r = spawnSync(cmd, args);
+    const r = spawnSync(cmd, args, { env: { ...process.env, ...env } });
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: exit ${r.status}`);
     return performance.now() - t0;
   }));
@@ -96,20 +104,53 @@ if (typeof goRef === 'string') {
   if (missed > 0) process.exitCode = 1;
 }
 
+console.log('\n5. 10000 goroutines parked at once, 2 KB stacks (bench/goroutines.gasm)');
+for (const arch of ARCHES) {
+  const { ms, out } = runQuiet('bench/goroutines.gasm', arch);
+  const m = /^goroutines 10001\nbytes (\d+)\n$/.exec(out);
+  if (!m) throw new Error(`goroutines on ${arch} printed ${JSON.stringify(out)}`);
+  const per = Number(m[1]) / 10000;
+  const met = per <= 2560;
+  if (!met) process.exitCode = 1;
+  console.log(`   ${arch.padEnd(6)}  ${ms.toFixed(0).padStart(5)} ms   ${per.toFixed(0)} VM bytes per goroutine (heap + stacks)   target at most 2560: ${met ? 'met' : 'NOT met'}`);
+}
+
+console.log('\n6. goroutines and the collector against Go\'s ARM build under qemu-user (GOMAXPROCS=1)');
+for (const [name, want] of [['pingpong', '100000\n'], ['gcloop', '1023475200\n']] as const) {
+  const { out } = runQuiet(`bench/${name}.gasm`, 'arm');
+  if (out !== want) throw new Error(`${name} on arm printed ${JSON.stringify(out)}`);
+  const ours = wallMs(process.execPath, [`${root}dist/gorun.cjs`, `${root}bench/${name}.gasm`, '--arch', 'arm']);
+  const go = goBuild(name, 'arm');
+  if ('why' in go) { console.log(`   ${name.padEnd(9)} gorun ${ours.toFixed(0)} ms   not checked: ${go.why}`); continue; }
+  const theirs = wallMs('qemu-arm', [go.bin], { GOMAXPROCS: '1' });
+  const ratio = ours / theirs, met = ratio <= 3;
+  if (!met) process.exitCode = 1;
+  console.log(`   ${name.padEnd(9)} gorun ${ours.toFixed(0)} ms / Go under qemu-arm ${theirs.toFixed(0)} ms = ${ratio.toFixed(2)}x   target within 3x: ${met ? 'met' : 'NOT met'}`);
+}
+
+/** Go's build of bench/fixtures/NAME/main.go for arch, or why there is none. */
+function goBuild(name: string, arch: 'amd64' | 'arm'): { bin: string } | { why: string; noQemu?: true } {
+  if (spawnSync('go', ['version']).status !== 0) return { why: 'go is not installed (Debian: apt-get install golang-go qemu-user)' };
+  if (arch === 'arm' && spawnSync('qemu-arm', ['--version']).status !== 0) return { why: 'qemu-arm is not installed (Debian: apt-get install qemu-user)', noQemu: true };
+  const dir = mkdtempSync(join(tmpdir(), 'gorun-bench-'));
+  copyFileSync(`${root}bench/fixtures/${name}/main.go`, join(dir, 'main.go'));
+  writeFileSync(join(dir, 'go.mod'), `module ${name}\n\ngo 1.19\n`);
+  const bin = join(dir, `${name}_${arch}`);
+  const b = spawnSync('go', ['build', '-o', bin, '.'], { cwd: dir, env: { ...process.env, CGO_ENABLED: '0', GOOS: 'linux', GOARCH: arch } });
+  if (b.status !== 0) return { why: `go build for ${arch} failed: ${b.stderr.toString().trim()}` };
+  return { bin };
+}
+
 /** Go's fib(32), built with the installed go for amd64 (run natively) and arm (run under qemu-arm): median ms. */
 function goReference(): Map<Arch, number> | string {
-  if (spawnSync('go', ['version']).status !== 0) return 'go is not installed (Debian: apt-get install golang-go qemu-user)';
-  const dir = mkdtempSync(join(tmpdir(), 'gorun-bench-'));
-  copyFileSync(`${root}bench/fixtures/fib/main.go`, join(dir, 'main.go'));
-  writeFileSync(join(dir, 'go.mod'), 'module fib\n\ngo 1.19\n');
   const ref = new Map<Arch, number>();
-  const hasQemu = spawnSync('qemu-arm', ['--version']).status === 0;
   for (const arch of ['amd64', 'arm'] as const) {
-    if (arch === 'arm' && !hasQemu) continue;
-    const bin = join(dir, `fib_${arch}`);
-    const b = spawnSync('go', ['build', '-o', bin, '.'], { cwd: dir, env: { ...process.env, CGO_ENABLED: '0', GOOS: 'linux', GOARCH: arch } });
-    if (b.status !== 0) return `go build for ${arch} failed: ${b.stderr.toString().trim()}`;
-    ref.set(arch, arch === 'arm' ? wallMs('qemu-arm', [bin]) : wallMs(bin, []));
+    const b = goBuild('fib', arch);
+    if ('why' in b) {
+      if (b.noQemu) continue;
+      return b.why;
+    }
+    ref.set(arch, arch === 'arm' ? wallMs('qemu-arm', [b.bin]) : wallMs(b.bin, []));
   }
   return ref;
 }

@@ -5,7 +5,7 @@ import { formatDiagnostic, type Diagnostic } from '../compiler/diag.js';
 import { listing } from '../compiler/listing.js';
 import type { Arch } from '../isa/target.js';
 import type { Image } from '../compiler/image.js';
-import { NotImplemented, type RunOptions, type RunResult } from '../runtime/run.js';
+import type { RunOptions, RunResult } from '../runtime/run.js';
 import { UsageError } from './errors.js';
 import { Narrator } from './explain.js';
 import { formatMatrix, runMatrix } from './matrix.js';
@@ -53,14 +53,9 @@ function compileOrReport(file: string, src: string, arch: Arch, err: Out): Image
   return r.image;
 }
 
-/** Run (writing the --trace file when asked), turning "not implemented yet" into a usage error (exit 1). */
-function runOrRefuse(file: string, img: Image, opts: RunOptions, trace: string | undefined): RunResult {
-  try {
-    return runTraced(img, file, opts, trace === undefined ? null : openTrace(trace));
-  } catch (e) {
-    if (e instanceof NotImplemented) throw new UsageError(e.message);
-    throw e;
-  }
+/** Run, writing the --trace file when asked. */
+function runWithTrace(file: string, img: Image, opts: RunOptions, trace: string | undefined): RunResult {
+  return runTraced(img, file, opts, trace === undefined ? null : openTrace(trace));
 }
 
 export function disasmCommand(file: string, src: string, arch: Arch, func: string | undefined, out: Out, err: Out): number {
@@ -78,7 +73,7 @@ export function disasmCommand(file: string, src: string, arch: Arch, func: strin
 export function runCommand(file: string, src: string, arch: Arch, opts: Omit<RunOptions, 'stderr'>, err: Out, trace?: string): number {
   const img = compileOrReport(file, src, arch, err);
   if (!img) return 1;
-  const res = runOrRefuse(file, img, { ...opts, stderr: (c) => err.write(c) }, trace);
+  const res = runWithTrace(file, img, { ...opts, stderr: (c) => err.write(c) }, trace);
   if (res.bound) err.write(`gorun: ${res.bound}\n`);
   return res.exitCode;
 }
@@ -88,7 +83,7 @@ export function explainCommand(file: string, src: string, arch: Arch, opts: Omit
   const img = compileOrReport(file, src, arch, err);
   if (!img) return 1;
   const n = new Narrator(img, (s) => out.write(s));
-  const res = runOrRefuse(file, img, { ...opts, engine: 'interp', observer: (e) => n.event(e), stderr: (c) => err.write(c) }, trace);
+  const res = runWithTrace(file, img, { ...opts, engine: 'interp', observer: (e) => n.event(e), stderr: (c) => err.write(c) }, trace);
   n.summary(res.stats.steps);
   if (res.bound) err.write(`gorun: ${res.bound}\n`);
   return res.exitCode;

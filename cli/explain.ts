@@ -92,6 +92,7 @@ function adjusted(fn: string, where: string): string {
       return `the ${field} field of the defer record of ${name}`;
     }
     case 'panic': return 'g._panic (the panic record lives on the stack)';
+    case 'sudog': return 'the elem of the sudog of a goroutine blocked on a channel (where the value goes or comes from)';
     default: return `a pointer in ${fn}'s ${where}`;
   }
 }

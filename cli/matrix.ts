@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { compile } from '../compiler/compile.js';
 import { formatDiagnostic } from '../compiler/diag.js';
 import type { Arch } from '../isa/target.js';
-import { NotImplemented, type RunOptions } from '../runtime/run.js';
+import type { RunOptions } from '../runtime/run.js';
 import { compare, expectations, formatBadExpectation, observe } from './expect.js';
 import { matrixTracePath, openTrace, runTraced } from './tracefile.js';
 
@@ -31,13 +31,7 @@ export function runCell(file: string, source: string, arch: Arch, opts: Omit<Run
     return { ok: false, growths: 0, copied: 0, problems: [...problems, ...r.diagnostics.map((d) => formatDiagnostic(file, source, d).trimEnd())] };
   }
   const chunks: Buffer[] = [];
-  let res;
-  try {
-    res = runTraced(r.image, file, { ...opts, stderr: (c) => chunks.push(Buffer.from(c)) }, trace === undefined ? null : openTrace(trace));
-  } catch (err) {
-    if (err instanceof NotImplemented) return { ok: false, growths: 0, copied: 0, problems: [...problems, err.message] };
-    throw err;
-  }
+  const res = runTraced(r.image, file, { ...opts, stderr: (c) => chunks.push(Buffer.from(c)) }, trace === undefined ? null : openTrace(trace));
   const stderr = Buffer.concat(chunks).toString();
   if (res.bound) problems.push(res.bound);
   problems.push(...compare(e, observe(stderr, res.outputBytes, res.exitCode)));

@@ -20,8 +20,8 @@ export function addRunOptions(c: Command): Command {
     .option('--max-steps <n>', 'stop after n VM instructions (exit 3)')
     .option('--timeout <ms>', 'stop after this many milliseconds (exit 3)')
     .option('--max-memory <bytes>', 'size of the VM arena for heap and stacks (exit 3 when exhausted)')
-    .option('--gctrace', 'not implemented yet: needs the garbage collector')
-    .option('--checkptr', 'not implemented yet')
+    .option('--gctrace', "a line per garbage collection and the scavenger's lines, Go 1.4's format (also GODEBUG=gctrace=1)")
+    .option('--checkptr', 'throw when a pointer into a stack is stored outside a stack (interpreter only)')
     .option('--trace <file>', 'write a Chrome trace-event file (Perfetto, chrome://tracing) of the stack growths');
 }
 
@@ -33,10 +33,16 @@ function intOpt(name: string, v: string | undefined, min: number): number | unde
   return n;
 }
 
-export function runOptions(o: RawRunOpts): Omit<RunOptions, 'stderr'> {
-  for (const [flag, set] of [['--gctrace', o.gctrace], ['--checkptr', o.checkptr]] as const) {
-    if (set) throw new UsageError(`${flag} is not implemented yet (see docs/status.md)`);
+/** GODEBUG's gctrace setting, as Go reads it: `gctrace=N` among comma-separated settings; N ≥ 1 turns it on. */
+export function godebugGctrace(godebug: string | undefined): boolean {
+  for (const kv of (godebug ?? '').split(',')) {
+    const [k, v] = kv.split('=');
+    if (k === 'gctrace' && v !== undefined && /^\d+$/.test(v)) return Number(v) >= 1;
   }
+  return false;
+}
+
+export function runOptions(o: RawRunOpts, godebug: string | undefined = process.env.GODEBUG): Omit<RunOptions, 'stderr'> {
   const stackMin = intOpt('--stack-min', o.stackMin, 1024);
   if (stackMin !== undefined && (stackMin & (stackMin - 1)) !== 0) throw new UsageError(`--stack-min ${stackMin}: want a power of two >= 1024`);
   const maxMemory = intOpt('--max-memory', o.maxMemory, 1 << 20);
@@ -48,6 +54,7 @@ export function runOptions(o: RawRunOpts): Omit<RunOptions, 'stderr'> {
     stackPoison: !!o.stackpoison, stackFaultOnFree: !!o.stackfaultonfree, stackForceMove: !!o.stackforcemove,
     maxSteps: intOpt('--max-steps', o.maxSteps, 1),
     timeoutMs: intOpt('--timeout', o.timeout, 1),
+    gctrace: !!o.gctrace || godebugGctrace(godebug), checkptr: !!o.checkptr,
   };
 }
 

@@ -36,12 +36,18 @@ export interface TraceMeta {
 const PID = 1;
 
 /**
- * Runtime events shown as instants on the goroutine's track. This is the
- * extension point: when runtime/events.ts gains GC, panic or recover events,
- * add a line here (the name shown, and the args worth reading).
+ * Runtime events shown as instants on the running goroutine's track (the
+ * scheduler's events — switch, newproc, shrinkstack — are placed by
+ * `event` itself). This is the extension point: for another event of
+ * runtime/events.ts, add a line here (the name shown, and the args worth
+ * reading).
  */
 const INSTANTS: { [K in RuntimeEvent['k']]?: (e: Extract<RuntimeEvent, { k: K }>) => Record<string, string | number | boolean> } = {
   preempt: (e) => ({ fn: e.fn, goroutine: e.goid }),
+  gc: (e) => ({ collection: e.n, heapBefore: e.heapBefore, heapAfter: e.heapAfter, objectsFreed: e.freed, stacksShrunk: e.shrunk }),
+  goexit: (e) => ({ goroutine: e.goid }),
+  panic: (e) => ({ goroutine: e.goid, value: e.value }),
+  recovered: (e) => ({ goroutine: e.goid, resumePC: hex(e.pc) }),
 };
 
 /** The events of one stack growth, gathered until execution resumes. */
@@ -115,10 +121,29 @@ export class TraceRecorder {
         return;
       }
       case 'copy':
+        // A shrink's copy (during a collection) is of another goroutine's stack: the running one stays.
+        if (!this.growth) return;
         this.goid = e.goid;
         this.track(e.goid);
-        if (this.growth) Object.assign(this.growth, { newLo: e.newLo, newHi: e.newHi, used: e.used, frames: e.frames.length });
+        Object.assign(this.growth, { newLo: e.newLo, newHi: e.newHi, used: e.used, frames: e.frames.length });
         return;
+      case 'switch':
+        this.goid = e.to;
+        this.track(e.to);
+        this.instant('switch', { from: e.from, to: e.to, fn: e.fn }, 'sched');
+        return;
+      case 'newproc':
+        this.track(e.goid);
+        this.instant('newproc', { goroutine: e.goid, fn: e.fn, parent: e.parent }, 'sched');
+        return;
+      case 'shrink': {
+        const running = this.goid;
+        this.goid = e.goid;
+        this.track(e.goid);
+        this.instant('shrinkstack', { goroutine: e.goid, oldSize: e.oldSize, newSize: e.newSize }, 'stack');
+        this.goid = running;
+        return;
+      }
       case 'adjust':
         if (this.growth) this.growth.adjusted++;
         return;

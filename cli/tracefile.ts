@@ -61,7 +61,7 @@ export function runTraced(img: Image, program: string, opts: RunOptions, trace: 
     }
     if (trace) {
       closeSync(trace.fd);
-      // Refused before it ran (not implemented yet): no trace, and no empty file left behind.
+      // Failed before it ran (the VM's memory could not be had): no trace, and no empty file left behind.
       if (!run) unlinkSync(trace.path);
     }
   }

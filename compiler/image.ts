@@ -68,6 +68,8 @@ export interface Image {
   readonly rodata: Uint8Array;
   readonly dataBase: number;
   readonly data: Uint8Array;
+  /** 1 for each word of data that holds a pointer (the globals' types): the GC's roots. */
+  readonly dataPtrs: Uint8Array;
   /** Sorted by entry. */
   readonly funcs: readonly FuncInfo[];
   readonly symbols: ReadonlyMap<string, SymbolInfo>;

@@ -1,7 +1,10 @@
 // The linker: lays out text, read-only data and globals at addresses that
 // look like the target's, resolves symbols, encodes, and builds the tables
 // (function table, pcsp, pcln, stack maps) that traceback and copystack read.
-import { KIND, RUNTIME_CSTRINGS, RUNTIME_TYPES, runtimeCStringSym, TypeDesc, typeDescSize, type RuntimeCString, type RuntimeType } from '../abi/type.js';
+import {
+  KIND, RUNTIME_CSTRINGS, RUNTIME_PLAIN_ERRORS, RUNTIME_TYPES, runtimeCStringSym, runtimePlainErrorSym, TypeDesc, typeDescSize,
+  type RuntimeCString, type RuntimePlainError, type RuntimeType,
+} from '../abi/type.js';
 import type { Target } from '../isa/target.js';
 import { encodeFunc, sizeFunc, type Sized } from './assemble.js';
 import type { FrameLayout } from './frame.js';
@@ -74,8 +77,13 @@ export class Rodata {
       const bytes = new TextEncoder().encode(RUNTIME_CSTRINGS[k] + '\0');
       this.once('c:' + k, () => ({ k: 'bytes', name: runtimeCStringSym(k), bytes }));
     }
-    // sigpanic calls gopanic through its funcval (runtime/signal.ts).
+    for (const k of Object.keys(RUNTIME_PLAIN_ERRORS) as RuntimePlainError[]) {
+      const str = this.strSym(new TextEncoder().encode(RUNTIME_PLAIN_ERRORS[k]));
+      this.once('p:' + k, () => ({ k: 'strhdr', name: runtimePlainErrorSym(k), str, len: new TextEncoder().encode(RUNTIME_PLAIN_ERRORS[k]).length }));
+    }
+    // sigpanic calls gopanic through its funcval (runtime/signal.ts); the main goroutine runs main.main's.
     this.funcvalSym('runtime.gopanic');
+    this.funcvalSym('main.main');
   }
 
   funcvalSym(fn: string): string {
@@ -185,7 +193,10 @@ export function link(t: Target, file: string, info: ProgramInfo, ro: Rodata, fun
     else if (W === 8) dv.setBigUint64(off, BigInt.asUintN(64, info.initValue(g.decl)), true);
     else dv.setUint32(off, Number(BigInt.asUintN(32, info.initValue(g.decl))), true);
   });
-  return { arch: t.arch, file, textBase, text, rodataBase, rodata, dataBase, data, funcs: fis, symbols };
+  // The GC's roots among the globals: which data words hold pointers.
+  const dataPtrs = new Uint8Array(Math.ceil(data.length / W));
+  globals.forEach((g, i) => g.type.ptrs.forEach((p, w) => { if (p) dataPtrs[(gAddr[i]! - dataBase) / W + w] = 1; }));
+  return { arch: t.arch, file, textBase, text, rodataBase, rodata, dataBase, data, dataPtrs, funcs: fis, symbols };
 }
 
 function funcInfo(t: Target, f: LinkFunc, entry: number, size: number, pcsp: FuncInfo['pcsp'], pcln: FuncInfo['pcln'], deferReturnPC: number): FuncInfo {

@@ -156,7 +156,6 @@ export class FuncLowerer implements LowerCtx {
         const f = this.info.funcs.get(o.name);
         if (!f) throw new LowerError(o.pos, `undefined function ${o.name}`);
         if (f.runtime && !f.runtime.user) throw new LowerError(o.pos, `${o.name} is not callable from gasm`);
-        if (f.runtime?.absent) throw new LowerError(o.pos, `${o.name} is not implemented yet (docs/status.md)`);
         if (f.captures.length > 0) throw new LowerError(o.pos, `${o.name} has CAPTURES: build its funcval with CLOSURE`);
         return { k: 'addr', sym: this.data.funcvalSym(o.name), off: 0 };
       }

@@ -274,7 +274,7 @@ export class ProgramInfo {
     const pos = { line: 0, col: 0 };
     let off = 0;
     const mk = (list: readonly SigEntry[]) => list.map(([name, tn]) => {
-      const type = tn === '*runtime.MemStats' ? ptrTo(memStatsType(W), W) : basicType(tn as Kind, W)!;
+      const type = tn === '*runtime.MemStats' ? ptrTo(memStatsType(W), W) : tn === 'unsafe.Pointer' ? ptrTo(basicType('byte', W)!, W) : basicType(tn as Kind, W)!;
       const s: Slot = { name, type, off, pos };
       off += wordsOf(type.size, W) * W;
       return s;

@@ -8,7 +8,7 @@ import { M } from '../abi/runtime2.js';
 import { Fault } from '../vm/memory.js';
 import { callerOfHostcall } from './asm.js';
 import { hex } from './format.js';
-import { printRuntimeStack, printTraceback } from './traceback.js';
+import { printRuntimeStack, printTraceback, tracebackothers } from './traceback.js';
 import { Unwind, type State } from './state.js';
 
 /** Where the goroutine's traceback starts; `runtimeStack` names g0's frames when the throw happened there. */
@@ -32,10 +32,19 @@ export const NEWSTACK_FRAMES = ['runtime.throw', 'runtime.newstack', 'runtime.mo
 export function gothrow(st: State, msg: string, where?: Where): never {
   st.beginReport();
   st.setMField(M.throwing, 1);
-  st.print(`fatal error: ${msg}\n\n`);
-  if (where?.runtimeStack) printRuntimeStack(st, where.runtimeStack);
-  const at = where ?? callerOfHostcall(st);
-  printTraceback(st, st.curg, at.pc, at.sp, at.lr, { withRegs: true, topIsFault: where?.topIsFault ?? false });
+  st.print(`fatal error: ${msg}\n`);
+  if (where?.runtimeStack) {
+    st.print('\n');
+    printRuntimeStack(st, where.runtimeStack);
+  }
+  const g = st.curg;
+  if (g !== 0) {
+    if (!where?.runtimeStack) st.print('\n');
+    const at = where ?? callerOfHostcall(st);
+    printTraceback(st, g, at.pc, at.sp, at.lr, { withRegs: true, topIsFault: where?.topIsFault ?? false });
+  }
+  // A throw shows every goroutine (Go's gotraceback: all when throwing).
+  tracebackothers(st, g);
   throw new Unwind({ code: 2, bound: null });
 }
 
@@ -76,4 +85,16 @@ export function fatalRuntimeFault(st: State, f: Fault): void {
     st.print('stack trace unavailable\n');
   }
   st.exit(2);
+}
+
+/** --checkptr's throw: a stack can move (copystack fixes only pointers in stacks), so a pointer into one kept elsewhere goes stale. */
+export const CHECKPTR_THROW = 'checkptr: pointer to stack stored outside a stack';
+
+/** Where an address is, for --checkptr's report. */
+export function checkptrWhere(st: State, a: number): string {
+  if (a >= st.img.dataBase && a < st.img.dataBase + st.img.data.length) {
+    const g = [...st.img.symbols].find(([, s]) => s.kind === 'data' && a >= s.addr && a < s.addr + Math.max(s.size, 1));
+    return g ? `in global ${g[0]}` : 'in the globals';
+  }
+  return 'in the heap';
 }

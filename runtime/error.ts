@@ -4,7 +4,7 @@
 // in a loop, needs no memory to report itself. The others carry values made
 // at the panic (a boundsError's index and length, a TypeAssertionError's
 // text) and are allocated, as in Go.
-import { runtimeCStringSym, type RuntimeCString } from '../abi/type.js';
+import { runtimeCStringSym, runtimePlainErrorSym, type RuntimeCString, type RuntimePlainError } from '../abi/type.js';
 import { mallocgc } from './malloc.js';
 import type { Runtime } from './runtime.js';
 import type { State } from './state.js';
@@ -18,6 +18,11 @@ export interface Eface {
 /** newErrorCString: a runtime error whose text is a static C string. */
 export function errorCString(st: State, key: RuntimeCString): Eface {
   return { typ: runtimeType(st, 'errorCString'), data: st.img.symbols.get(runtimeCStringSym(key))!.addr };
+}
+
+/** A plainError (a channel's panic): its data word points at a static string header. */
+export function plainError(st: State, key: RuntimePlainError): Eface {
+  return { typ: runtimeType(st, 'plainError'), data: st.img.symbols.get(runtimePlainErrorSym(key))!.addr };
 }
 
 /** A failed index check: its index and length, in a heap object. */

@@ -26,6 +26,16 @@ export type RuntimeEvent =
   | { k: 'freedefer'; addr: number; sizeClass: number }
   /** A panic began: gopanic's value, printed as Go prints it. */
   | { k: 'panic'; goid: number; value: string }
+  /** The scheduler switched goroutines (from 0: the first); `fn` is where the new one goes on. */
+  | { k: 'switch'; from: number; to: number; fn: string }
+  /** GO made goroutine `goid`, to run fn. */
+  | { k: 'newproc'; goid: number; fn: string; parent: number }
+  /** Goroutine goid ended. */
+  | { k: 'goexit'; goid: number }
+  /** A garbage collection: heap bytes before and after, objects freed, stacks shrunk. */
+  | { k: 'gc'; n: number; heapBefore: number; heapAfter: number; freed: number; shrunk: number }
+  /** shrinkstack halves a goroutine's stack (the copy's own events follow). */
+  | { k: 'shrink'; goid: number; oldSize: number; newSize: number }
   /** A deferred call recovered the panic: the deferring function resumes at pc, with SP sp. */
   | { k: 'recovered'; goid: number; pc: number; sp: number }
   /** Execution resumes in f, on the new stack; `guard` is the stackguard0 it runs with (signed, as in morestack). */
@@ -39,6 +49,6 @@ export interface FrameInfo {
   readonly fp: number;
 }
 
-export type AdjustWhere = 'locals' | 'args' | 'ctxt' | 'deferargs' | 'defer' | 'panic';
+export type AdjustWhere = 'locals' | 'args' | 'ctxt' | 'deferargs' | 'defer' | 'panic' | 'sudog';
 
 export type Observer = (e: RuntimeEvent) => void;

@@ -8,6 +8,8 @@ import { RUNTIME_FUNCS } from '../abi/funcs.js';
 import { Next, type Host, type Machine, type Trap } from '../vm/machine.js';
 import { Fault } from '../vm/memory.js';
 import { fatalRuntimeFault, gothrow } from './crash.js';
+import { handlers as chan } from './chan.js';
+import { gogc, handlers as mgc } from './mgc.js';
 import { handlers as iface } from './iface.js';
 import { handlers as malloc } from './malloc.js';
 import { handlers as mprof } from './mprof.js';
@@ -22,10 +24,10 @@ import { Unwind } from './state.js';
 import { handlers as string } from './string.js';
 import { handlers as testfuncs } from './testfuncs.js';
 
-/** Every handler by id; an absent function (abi/funcs.ts) has none, and programs that need it are refused. */
-export const HANDLERS: readonly (Handler | null)[] = buildHandlers([stack, proc, print, panic, signal, malloc, iface, string, mstats, mprof, testfuncs]);
+/** Every handler by id (abi/funcs.ts lists the functions; each has exactly one). */
+export const HANDLERS: readonly Handler[] = buildHandlers([stack, proc, print, panic, signal, malloc, iface, string, chan, mgc, mstats, mprof, testfuncs]);
 
-function buildHandlers(modules: readonly Handlers[]): (Handler | null)[] {
+function buildHandlers(modules: readonly Handlers[]): Handler[] {
   const byName = new Map<string, Handler>();
   for (const m of modules) {
     for (const [name, h] of Object.entries(m)) {
@@ -35,8 +37,7 @@ function buildHandlers(modules: readonly Handlers[]): (Handler | null)[] {
   }
   const table = RUNTIME_FUNCS.map((r) => {
     const h = byName.get(r.name) ?? null;
-    if (!h && !r.absent) throw new Error(`runtime: no handler for ${r.name}`);
-    if (h && r.absent) throw new Error(`runtime: ${r.name} has a handler but abi/funcs.ts marks it absent`);
+    if (!h) throw new Error(`runtime: no handler for ${r.name}`);
     byName.delete(r.name);
     return h;
   });
@@ -52,8 +53,7 @@ export class HostAdapter implements Host {
   hostcall(_m: Machine, id: number): Next {
     const rt = this.rt!;
     const h = HANDLERS[id];
-    // The compiler refuses programs that reach an absent function; this is the runtime's own check.
-    return this.guard(rt, h ? () => h(rt) : () => gothrow(rt.st, `${RUNTIME_FUNCS[id]?.name ?? `runtime function ${id}`} is not implemented`));
+    return this.guard(rt, h ? () => h(rt) : () => gothrow(rt.st, `HOSTCALL of unknown runtime function ${id}`));
   }
 
   trap(_m: Machine, t: Trap): Next {
@@ -69,6 +69,8 @@ export class HostAdapter implements Host {
   guard(rt: Runtime, work: () => Next): Next {
     try {
       const next = work();
+      // A collection the allocator asked for runs once the runtime call is over (mallocgc's gogc).
+      if (rt.gc.due && !rt.st.status) gogc(rt);
       if (rt.st.status) return Next.Stop;
       if (rt.st.pauseRequested && next === Next.Continue) {
         rt.st.pauseRequested = false;

@@ -1,6 +1,7 @@
 // The arena's page allocator (Go's mheap, much simplified): first-fit over
 // free runs of pages, coalescing on free, bump allocation past the last run.
-// Stacks and heap spans both come from here.
+// Stacks and heap spans both come from here; stackPages says which pages
+// hold stacks (--checkptr asks it of every stored pointer).
 import { PAGE } from '../vm/memory.js';
 import { Unwind } from './state.js';
 
@@ -12,9 +13,31 @@ export class MHeap {
   inuse = 0;
   /** The highest address ever handed out, minus the base: bytes obtained from the "OS". */
   sys = 0;
+  /** Free bytes the scavenger has returned to the "OS" (Go's heap_released). */
+  released = 0;
+  /** Per arena page: 1 when it holds stacks. */
+  readonly stackPages: Uint8Array;
 
   constructor(private readonly base: number, private readonly limit: number) {
     this.top = base;
+    this.stackPages = new Uint8Array(Math.ceil(limit / PAGE));
+  }
+
+  /** Mark [addr, addr+bytes) as stack memory, or not. */
+  setStack(addr: number, bytes: number, on: boolean): void {
+    const p = (addr - this.base) / PAGE;
+    this.stackPages.fill(on ? 1 : 0, p, p + Math.ceil(bytes / PAGE));
+  }
+
+  /** Is a an address on some goroutine's stack (or a stack cache)? */
+  isStack(a: number): boolean {
+    const p = Math.floor((a - this.base) / PAGE);
+    return p >= 0 && p < this.stackPages.length && this.stackPages[p] === 1;
+  }
+
+  /** Free bytes below the top of the used part of the arena. */
+  get idle(): number {
+    return this.sys - this.inuse;
   }
 
   alloc(bytes: number): number {

@@ -27,11 +27,12 @@ import { Defer, G, Gobuf, M, NumDeferClasses, P, Panic } from '../abi/runtime2.j
 import type { RuntimeCString } from '../abi/type.js';
 import { Next } from '../vm/machine.js';
 import { arg, argBig, argp, callerOfHostcall, gogo, reflectcall, setg, setResult, stubFrame } from './asm.js';
-import { gothrow, gothrowNoStacks, type Where } from './crash.js';
+import { gothrow, type Where } from './crash.js';
 import { boundsError, errorCString, type Eface } from './error.js';
 import { hex } from './format.js';
 import { mallocgc } from './malloc.js';
 import { printpanicval } from './print.js';
+import { goexit0 } from './proc.js';
 import type { Handlers, Runtime } from './runtime.js';
 import { copystack } from './stack.js';
 import { setStackguard } from './stackguard.js';
@@ -209,7 +210,7 @@ function runDefers(rt: Runtime, who: 'panic' | 'Goexit'): Next {
   const dAddr = who === 'panic' ? f.locals + Panic.words * W : f.locals;
   for (;;) {
     const d = st.gField(g, G.defer);
-    if (d === 0) return who === 'panic' ? fatalpanic(st, here(st)) : goexit1(st);
+    if (d === 0) return who === 'panic' ? fatalpanic(st, here(st)) : goexit1(rt);
     if (dget(st, d, Defer.started)) {
       const earlier = dget(st, d, Defer.panic);
       if (earlier !== 0) pset(st, earlier, Panic.aborted, 1);
@@ -288,9 +289,10 @@ function goexit(rt: Runtime): Next {
   return runDefers(rt, 'Goexit');
 }
 
-/** goexit1: the goroutine is done. gorun runs one goroutine: when main exits this way, nothing is left. */
-function goexit1(st: State): Next {
-  return gothrowNoStacks(st, 'no goroutines (main called runtime.Goexit) - deadlock!');
+/** goexit1: the goroutine's deferred calls are done; it ends (main's too: the others run on). */
+function goexit1(rt: Runtime): Next {
+  goexit0(rt);
+  return Next.Continue;
 }
 
 // ---- panics the runtime raises

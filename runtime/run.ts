@@ -3,9 +3,7 @@
 // milliseconds until it reports its final status; runImage is that loop.
 // The bounds of a run (--max-steps, --timeout) are checked between the
 // engine's slices.
-import { RUNTIME_FUNCS } from '../abi/funcs.js';
 import type { Image } from '../compiler/image.js';
-import { Op, opId } from '../isa/ops.js';
 import { Jit } from '../vm/jit.js';
 import { Next, type Engine } from '../vm/machine.js';
 import type { Memory } from '../vm/memory.js';
@@ -14,7 +12,8 @@ import { MCache } from './mcache.js';
 import { MHeap } from './mheap.js';
 import { rt0_go } from './proc.js';
 import type { Runtime } from './runtime.js';
-import { preemptone } from './sched.js';
+import { HeapMinimum } from './mgc.js';
+import { preemptone, retake } from './sched.js';
 import { StackAllocator } from './stackalloc.js';
 import { State, type RunOptions, type RunStats } from './state.js';
 
@@ -42,40 +41,29 @@ export interface Budget {
 /** Instructions per engine slice: the bounds are checked between slices. */
 const SLICE = 1 << 20;
 
-export class NotImplemented extends Error {
-  constructor(readonly funcs: string[]) {
-    super(`this program uses ${funcs.join(', ')}, which gorun does not implement yet (see docs/status.md)`);
-  }
-}
-
-const CALL_B = opId(Op.CALL, 'b');
-
-/** Runtime functions the image calls that gorun does not implement yet (abi/funcs.ts `absent`). */
-function absentCalls(st: State): string[] {
-  const code = st.m.code;
-  const used = new Set<string>();
-  for (let i = 0; i < code.n; i++) {
-    if (code.op[i] !== CALL_B) continue;
-    const callee = st.findFunc(code.d1[i]!);
-    if (callee && callee.hostId >= 0 && RUNTIME_FUNCS[callee.hostId]!.absent) used.add(callee.name);
-  }
-  return [...used].sort();
-}
+/**
+ * The scheduler's time slice, in instructions (Go's sysmon uses 10 ms): a
+ * goroutine still running after a whole slice is preempted when another
+ * waits. Counted in instructions, so every run of a program is the same.
+ */
+export const TIME_SLICE = 20_000;
 
 export class Run {
   private readonly rt: Runtime;
   private readonly host = new HostAdapter();
   private readonly engine: Engine;
   private result: RunResult | null = null;
+  /** schedtick at the last time-slice boundary (retake). */
+  private lastTick = -1;
 
-  /** Set up the runtime and the main goroutine; refuses (NotImplemented) a program that needs what gorun lacks. */
+  /** Set up the runtime and the main goroutine. */
   constructor(img: Image, opts: RunOptions) {
     const st = new State(img, opts, this.host);
-    const absent = absentCalls(st);
-    if (absent.length > 0) throw new NotImplemented(absent);
     const heap = new MHeap(st.arenaBase, st.cfg.arenaSize);
-    this.rt = { st, heap, stacks: new StackAllocator(st, heap), mcache: new MCache(st, heap) };
+    const gc = { next: HeapMinimum, due: false, numgc: 0, nscvg: 0, shrinks: 0, freeQueue: [] };
+    this.rt = { st, heap, stacks: new StackAllocator(st, heap), mcache: new MCache(st, heap), gc };
     this.host.attach(this.rt);
+    if (st.cfg.checkptr) st.m.stackPages = heap.stackPages;
     this.engine = st.cfg.engine === 'interp' ? st.m : new Jit(st.m, st.cfg.jitMargin);
     this.host.guard(this.rt, () => { rt0_go(this.rt); return Next.Continue; });
   }
@@ -90,9 +78,10 @@ export class Run {
       if (m.steps >= cfg.maxSteps) st.bound(`the program ran for more than ${cfg.maxSteps} instructions (--max-steps)`);
       else if (Date.now() > cfg.deadline) st.bound(`the program ran for more than ${cfg.timeoutMs} ms (--timeout)`);
       else {
-        const n = Math.min(SLICE, cfg.maxSteps - m.steps, stepEnd - m.steps);
+        const n = Math.min(SLICE, cfg.maxSteps - m.steps, stepEnd - m.steps, TIME_SLICE - (m.steps % TIME_SLICE));
         if (n <= 0) return RUNNING;
         const next = this.engine.run(n);
+        if (!st.status && m.steps % TIME_SLICE === 0) this.lastTick = retake(st, this.lastTick);
         if (!st.status && (next === Next.Yield || Date.now() >= msEnd)) return RUNNING;
       }
     }

@@ -7,11 +7,26 @@ import type { MHeap } from './mheap.js';
 import type { StackAllocator } from './stackalloc.js';
 import type { State } from './state.js';
 
+/** The collector's bookkeeping (Go's memstats.next_gc and friends). */
+export interface GCState {
+  /** Heap bytes at which the next collection is due (GOGC=100). */
+  next: number;
+  /** A collection is due: it runs when the runtime work under way is done. */
+  due: boolean;
+  /** Collections so far; scavenger runs so far; stacks shrunk so far. */
+  numgc: number;
+  nscvg: number;
+  shrinks: number;
+  /** Old stacks of shrunk goroutines, freed when the collection is over (shrinkfinish). */
+  readonly freeQueue: { lo: number; hi: number }[];
+}
+
 export interface Runtime {
   readonly st: State;
   readonly heap: MHeap;
   readonly stacks: StackAllocator;
   readonly mcache: MCache;
+  readonly gc: GCState;
 }
 
 /** The body of a runtime function: runs "on g0" at its stub's HOSTCALL, says how the engine goes on. */

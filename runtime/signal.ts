@@ -10,7 +10,7 @@
 import { G, M } from '../abi/runtime2.js';
 import { Next, type Trap } from '../vm/machine.js';
 import { callerOfHostcall, reflectcall, stubFrame } from './asm.js';
-import { gothrow, type Where } from './crash.js';
+import { CHECKPTR_THROW, checkptrWhere, gothrow, type Where } from './crash.js';
 import { hex } from './format.js';
 import { panicstring } from './panic.js';
 import type { Handlers, Runtime } from './runtime.js';
@@ -35,6 +35,11 @@ export function sighandler({ st }: Runtime, t: Trap): Next {
       st.beginReport();
       st.print(`runtime: call of ${callee?.name ?? hex(t.target)} through a func value: the caller staged ${t.size} bytes of arguments and results, ${callee?.name ?? 'the callee'} takes ${callee?.argsSize ?? '?'}\n`);
       return gothrow(st, 'func value called with the wrong arguments', { pc: t.pc, sp: m.sp, lr: st.t.family === 'arm' ? m.reg(st.t.lr) : 0, topIsFault: true });
+    }
+    case 'checkptr': {
+      st.beginReport();
+      st.print(`runtime: pointer ${hex(t.value)} into a goroutine stack stored at ${hex(t.addr)}, ${checkptrWhere(st, t.addr)}\n`);
+      return gothrow(st, CHECKPTR_THROW, { pc: t.pc, sp: m.sp, lr: st.t.family === 'arm' ? m.reg(st.t.lr) : 0, topIsFault: true });
     }
   }
 }

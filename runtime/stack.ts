@@ -22,7 +22,7 @@
 //   x86 frame when the check fails        ARM
 //     caller's args | retaddr into caller   caller's args | (LR in R3)
 //     retaddr of CALL morestack (the jmp)   LR = the B.LS after BL.LS
-import { Defer, Gobuf, G, M } from '../abi/runtime2.js';
+import { Defer, Gobuf, G, Gstatus, M, Sudog } from '../abi/runtime2.js';
 import { StackForceMove, StackGuard, StackPreempt, StackSmall } from '../abi/stack.js';
 import { rewindPC } from '../isa/rewind.js';
 import { Next } from '../vm/machine.js';
@@ -225,7 +225,7 @@ export function copystack(rt: Runtime, g: number, newsize: number): void {
   adjustctxt(st, g, adj);
   adjustdefers(st, g, adj);
   adjustpanics(st, g, adj);
-  // Goroutines do not block on channels yet (docs/status.md): adjustsudogs has nothing to visit.
+  adjustsudogs(st, g, adj);
 
   if (poison) mem.fill(nw.lo, newsize, 0xfb);
   mem.move(nw.hi - used, old.hi - used, used);
@@ -237,11 +237,44 @@ export function copystack(rt: Runtime, g: number, newsize: number): void {
   st.setSched(g, Gobuf.sp, nw.hi - used);
 
   if (poison) mem.fill(old.lo, old.hi - old.lo, 0xfc);
-  rt.stacks.free(old);
-  st.stats.stackGrowths++;
+  if (newsize < old.hi - old.lo) {
+    // Shrinking (during a GC): the old stack is freed when the collection is over (shrinkfinish).
+    rt.gc.freeQueue.push(old);
+    rt.gc.shrinks++;
+  } else {
+    rt.stacks.free(old);
+    st.stats.stackGrowths++;
+  }
   st.stats.bytesCopied += used;
   st.stats.maxStackSize = Math.max(st.stats.maxStackSize, newsize);
   st.stats.copyMs += performance.now() - t0;
+}
+
+/**
+ * shrinkstack, called by the GC for every goroutine: a dead one gives its
+ * stack back (gfget gives it a new one); a live one whose stack is less
+ * than a quarter used gets one half the size, never below StackMin.
+ * g.sched must say where g is. Returns whether the stack was halved.
+ */
+export function shrinkstack(rt: Runtime, g: number): boolean {
+  const st = rt.st;
+  const lo = st.gField(g, G.stackLo), hi = st.gField(g, G.stackHi);
+  if (st.gField(g, G.status) === Gstatus.dead) {
+    if (lo !== 0) {
+      rt.stacks.free({ lo, hi });
+      st.setGField(g, G.stackLo, 0);
+      st.setGField(g, G.stackHi, 0);
+    }
+    return false;
+  }
+  if (lo === 0) gothrow(st, 'missing stack in shrinkstack');
+  const oldsize = hi - lo, newsize = oldsize / 2;
+  if (newsize < st.cfg.stackMin) return false;
+  if (hi - st.sched(g, Gobuf.sp) >= oldsize / 4) return false;
+  if (st.cfg.stackDebug >= 1) st.print(`shrinking stack ${oldsize}->${newsize}\n`);
+  if (st.observing) st.emit({ k: 'shrink', goid: st.gField(g, G.goid), oldSize: oldsize, newSize: newsize });
+  copystack(rt, g, newsize);
+  return true;
 }
 
 /** Adjust one frame's locals and arguments using its stack maps. */
@@ -326,6 +359,12 @@ function adjustdefers(st: State, g: number, adj: AdjustInfo): void {
 /** Panic records are on the stack and adjusted with their frames: only g._panic, the list's head, is left. */
 function adjustpanics(st: State, g: number, adj: AdjustInfo): void {
   adjustpointer(st, adj, g + G.panic * st.W, 'g._panic', 'panic');
+}
+
+/** A goroutine blocked on a channel: its sudog's elem may point into its own stack. */
+function adjustsudogs(st: State, g: number, adj: AdjustInfo): void {
+  const s = st.gField(g, G.waiting);
+  if (s !== 0) adjustpointer(st, adj, s + Sudog.elem * st.W, 'sudog.elem', 'sudog');
 }
 
 // ---- observer events

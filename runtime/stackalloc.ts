@@ -1,6 +1,8 @@
 // stackalloc/stackfree (Go 1.4 stack.c): power-of-two stacks; those below
 // 32 KB come from free lists by order (FixedStack<<order: 2, 4, 8, 16 KB
-// with the default StackMin), larger ones take their own pages.
+// with the default StackMin), refilled by cutting a 32 KB span of pages
+// (stackpool), larger ones take their own pages (all do under
+// --stackfaultonfree).
 import type { MHeap } from './mheap.js';
 import type { State } from './state.js';
 
@@ -35,17 +37,30 @@ export class StackAllocator {
     if (dbg >= 1) this.st.print(`stackalloc ${n}\n`);
     const order = this.order(n);
     let v: number;
-    const cached = order < NumStackOrders && n < StackCacheSize ? this.pool[order]!.pop() : undefined;
+    // Under --stackfaultonfree every stack has pages of its own (Go's StackFromSystem), so
+    // that protecting a freed one cannot take a live neighbour's page with it.
+    const small = order < NumStackOrders && n < StackCacheSize && !this.st.cfg.stackFaultOnFree;
+    if (small && this.pool[order]!.length === 0) this.refill(order, n);
+    const cached = small ? this.pool[order]!.pop() : undefined;
     if (cached !== undefined) {
       v = cached;
       this.st.mem.fill(v, n, 0);
     } else {
       v = this.heap.alloc(n);
+      this.heap.setStack(v, n, true);
       this.sys += n;
     }
     this.inuse += n;
     if (dbg >= 1) this.st.print(`  allocated 0x${v.toString(16)}\n`);
     return { lo: v, hi: v + n };
+  }
+
+  /** stackpoolalloc's refill: a span of StackCacheSize bytes, cut into stacks of n bytes. */
+  private refill(order: number, n: number): void {
+    const span = this.heap.alloc(StackCacheSize);
+    this.heap.setStack(span, StackCacheSize, true);
+    this.sys += StackCacheSize;
+    for (let a = span + StackCacheSize - n; a >= span; a -= n) this.pool[order]!.push(a);
   }
 
   free(stk: Stack): void {
@@ -62,6 +77,10 @@ export class StackAllocator {
     }
     const order = this.order(n);
     if (order < NumStackOrders && n < StackCacheSize) this.pool[order]!.push(stk.lo);
-    else { this.heap.release(stk.lo, n); this.sys -= n; }
+    else {
+      this.heap.setStack(stk.lo, n, false);
+      this.heap.release(stk.lo, n);
+      this.sys -= n;
+    }
   }
 }

@@ -23,6 +23,10 @@ export interface RunOptions {
   stackPoison?: boolean;
   stackFaultOnFree?: boolean;
   stackForceMove?: boolean;
+  /** Throw when a pointer into a stack is stored outside every stack (Go's -d=checkptr for this mistake). */
+  checkptr?: boolean;
+  /** Print a line per collection and the scavenger's lines (GODEBUG=gctrace=1). */
+  gctrace?: boolean;
   maxSteps?: number;
   timeoutMs?: number;
   /** Size of the arena (heap and stacks); running out ends the run with exit 3. */
@@ -45,6 +49,8 @@ export interface Config {
   readonly stackPoison: boolean;
   readonly stackFaultOnFree: boolean;
   readonly stackForceMove: boolean;
+  readonly checkptr: boolean;
+  readonly gctrace: boolean;
   readonly maxSteps: number;
   /** Date.now() after which the run is stopped (Infinity: never). */
   readonly deadline: number;
@@ -70,12 +76,14 @@ function configOf(img: Image, o: RunOptions): Config {
     stackPoison: o.stackPoison ?? false,
     stackFaultOnFree: o.stackFaultOnFree ?? false,
     stackForceMove: o.stackForceMove ?? false,
+    checkptr: o.checkptr ?? false,
+    gctrace: o.gctrace ?? false,
     maxSteps: o.maxSteps ?? Infinity,
     timeoutMs: o.timeoutMs ?? 0,
     deadline: o.timeoutMs ? Date.now() + o.timeoutMs : Infinity,
     arenaSize: o.maxMemory ?? defaultArena(img.arch),
-    // Protected pages (--stackfaultonfree) are checked by the interpreter's slow path only.
-    engine: o.engine === 'interp' || o.stackFaultOnFree ? 'interp' : 'jit',
+    // Protected pages (--stackfaultonfree) and stored stack pointers (--checkptr) are checked by the interpreter only.
+    engine: o.engine === 'interp' || o.stackFaultOnFree || o.checkptr ? 'interp' : 'jit',
     jitMargin: o.jitMargin,
     observer: o.observer ?? null,
     stderr: o.stderr,
@@ -115,9 +123,10 @@ export class State {
   readonly mem: Memory;
   readonly m: Machine;
   readonly stats: RunStats = { steps: 0, stackGrowths: 0, bytesCopied: 0, maxStackSize: 0, copyMs: 0 };
-  /** Addresses of m0 and g0 (set by the boot sequence, runtime/proc.ts). */
+  /** Addresses of m0, g0 and the scheduler's state (set by the boot sequence, runtime/proc.ts). */
   mAddr = 0;
   g0 = 0;
+  schedAddr = 0;
   /** Set once the run has ended. */
   status: Status | null = null;
   /** Asked for by Run.pause (an observer may ask): the engine yields after the current runtime work. */
@@ -169,6 +178,7 @@ export class State {
   setMorebuf(f: number, v: number): void { this.setMField(M.morebuf + f, v); }
   /** The goroutine the m runs (m.curg). */
   get curg(): number { return this.mField(M.curg); }
+  schedField(f: number): number { return this.ldw(this.schedAddr + f * this.W); }
 
   /** Where g resumes (g.sched), as a traceback starting point. */
   schedWhere(g: number): { pc: number; sp: number; lr: number } {

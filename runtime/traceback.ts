@@ -3,7 +3,7 @@
 // copystack's adjustframe. tracebackdefers presents each deferred call's
 // argument block as a frame (seed 001), so copystack (and the GC) treat it
 // as they treat a frame's arguments. Printing follows Go 1.19's format.
-import { Defer, G, gStatusStrings } from '../abi/runtime2.js';
+import { Defer, G, Gstatus, gStatusStrings, Sched, waitReasonStrings } from '../abi/runtime2.js';
 import type { FuncInfo } from '../compiler/image.js';
 import { pcValue } from '../compiler/image.js';
 import { hex } from './format.js';
@@ -112,11 +112,19 @@ function showFrame(fn: FuncInfo, nothingPrinted: boolean): boolean {
   return /^runtime\.[A-Z]/.test(fn.name);
 }
 
-/** The runtime frames a traceback shows: their names, and the file that implements each. */
-const RUNTIME_FRAMES: Readonly<Record<string, { name: string; file: string }>> = {
-  'runtime.gopanic': { name: 'panic', file: 'runtime/panic.ts' },
-  'runtime.Goexit': { name: 'runtime.Goexit', file: 'runtime/panic.ts' },
+/** The file that implements a runtime function, printed where Go prints the runtime's source line. */
+const RUNTIME_FILES: Readonly<Record<string, string>> = {
+  'runtime.gopanic': 'runtime/panic.ts', 'runtime.Goexit': 'runtime/panic.ts', 'runtime.throw': 'runtime/crash.ts',
+  'runtime.morestack': 'runtime/stack.ts', 'runtime.newstack': 'runtime/stack.ts',
+  'runtime.GC': 'runtime/mgc.ts', 'runtime.Gosched': 'runtime/proc.ts', 'runtime.NumGoroutine': 'runtime/proc.ts',
+  'runtime.ReadMemStats': 'runtime/mstats.ts', 'runtime.Stack': 'runtime/mprof.ts', 'runtime.Breakpoint': 'runtime/signal.ts',
 };
+
+/** A runtime frame as tracebacks print it: gopanic is `panic`; the file is the TypeScript that implements it. */
+function runtimeFrame(name: string): { name: string; file: string } {
+  const file = RUNTIME_FILES[name] ?? (/^runtime\.test|^runtime\.callbackTest$/.test(name) ? 'runtime/testfuncs.ts' : 'runtime');
+  return { name: name === 'runtime.gopanic' ? 'panic' : name, file };
+}
 
 export interface TracebackOpts {
   /** Print fp/sp/pc on each frame (throws, as Go does when crashing). */
@@ -127,8 +135,7 @@ export interface TracebackOpts {
 
 /** Print g's header and frames starting at (pc, sp, lr). */
 export function printTraceback(st: State, g: number, pc: number, sp: number, lr: number, o: TracebackOpts): void {
-  const goid = st.gField(g, G.goid);
-  st.print(`goroutine ${goid} [${gStatusStrings[st.gField(g, G.status)] ?? '???'}]:\n`);
+  goroutineheader(st, g);
   let printed = 0, first = true;
   gentraceback(st, pc, sp, lr, (f) => {
     const top = first;
@@ -140,8 +147,8 @@ export function printTraceback(st: State, g: number, pc: number, sp: number, lr:
     }
     printed++;
     let s: string;
-    const rf = RUNTIME_FRAMES[f.fn.name];
-    if (rf) {
+    if (f.fn.hostId >= 0) {
+      const rf = runtimeFrame(f.fn.name);
       s = `${rf.name}(${argList(st, f)})\n\t${rf.file}`;
     } else {
       // A return address points after the call: its line is the call's (pc-1).
@@ -154,6 +161,33 @@ export function printTraceback(st: State, g: number, pc: number, sp: number, lr:
     st.print(s + '\n');
     return true;
   });
+  printcreatedby(st, g);
+}
+
+/** `goroutine N [status]:` — a waiting goroutine's reason, as Go 1.19 prints it. */
+function goroutineheader(st: State, g: number): void {
+  const status = st.gField(g, G.status), reason = st.gField(g, G.waitreason);
+  const what = status === Gstatus.waiting && reason > 0 ? waitReasonStrings[reason] : gStatusStrings[status];
+  st.print(`goroutine ${st.gField(g, G.goid)} [${what ?? '???'}]:\n`);
+}
+
+/** `created by F` and the GO statement's place, for every goroutine but the main one. */
+function printcreatedby(st: State, g: number): void {
+  const pc = st.gField(g, G.gopc);
+  const f = pc ? st.findFunc(pc) : null;
+  if (!f || st.gField(g, G.goid) === 1) return;
+  const line = pcValue(f.pcln, Math.max(pc - 1 - f.entry, 0));
+  st.print(`created by ${f.name}\n\t${st.img.file}:${line} +${hex(pc - f.entry)}\n`);
+}
+
+/** Every goroutine but `me` (and g0) that is not dead, each after a blank line, from where it waits or runs. */
+export function tracebackothers(st: State, me: number): void {
+  for (let g = st.schedField(Sched.allg), n = 0; g !== 0 && n < 1e7; g = st.gField(g, G.alllink), n++) {
+    if (g === me || g === st.g0 || st.gField(g, G.status) === Gstatus.dead) continue;
+    st.print('\n');
+    const at = st.schedWhere(g);
+    printTraceback(st, g, at.pc, at.sp, at.lr, { withRegs: false, topIsFault: false });
+  }
 }
 
 /** Go prints g0's frames under "runtime stack:" when a throw happens there. */
@@ -164,8 +198,7 @@ export function printRuntimeStack(st: State, names: readonly string[]): void {
   for (const name of names) {
     const fn = st.func(name);
     const fp = sp + 0x40;
-    const file = name === 'runtime.throw' ? 'runtime/panic.ts' : 'runtime/stack.ts';
-    st.print(`${name}(${name === 'runtime.throw' ? '...' : ''})\n\t${file} fp=${hex(fp)} sp=${hex(sp)} pc=${hex(fn.entry)}\n`);
+    st.print(`${name}(${name === 'runtime.throw' ? '...' : ''})\n\t${runtimeFrame(name).file} fp=${hex(fp)} sp=${hex(sp)} pc=${hex(fn.entry)}\n`);
     sp = fp;
   }
   st.print('\n');

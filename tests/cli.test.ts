@@ -10,9 +10,15 @@ import { describe, expect, it } from 'vitest';
 
 const BIN = new URL('../dist/gorun.cjs', import.meta.url).pathname;
 
-function gorun(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+/** gorun with the environment given (and no GODEBUG of the test run's own). */
+function gorunEnv(env: Record<string, string>, ...args: string[]) {
+  const { GODEBUG: _, ...rest } = process.env;
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...rest, ...env } });
   return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function gorun(...args: string[]) {
+  return gorunEnv({}, ...args);
 }
 
 function tmpFile(name: string, text: string): string {
@@ -140,18 +146,23 @@ describe('gorun bundle', () => {
 
   it('run: impossible flags are usage errors (exit 1)', () => {
     const f = tmpFile('ok.gasm', GOOD);
-    for (const args of [['--stack-min', '1000'], ['--stack-min', 'lots'], ['--stackdebug', '9'], ['--max-steps', '-1'], ['--gctrace']]) {
+    for (const args of [['--stack-min', '1000'], ['--stack-min', 'lots'], ['--stackdebug', '9'], ['--max-steps', '-1']]) {
       const r = gorun(f, ...args);
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.err).not.toMatch(/\n\s+at /);
     }
-    expect(gorun(f, '--gctrace').err).toBe('gorun: --gctrace is not implemented yet (see docs/status.md)\n');
   });
 
-  it('run: a program using what is not built yet is refused by name, exit 1', () => {
-    const r = gorun(tmpFile('d.gasm', 'TEXT main.f()\n    RET\n\nTEXT main.main()\n    GO main.f()\n    RET\n'));
-    expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^gorun: this program uses runtime\.newproc, which gorun does not implement yet/);
+  it('run: --gctrace and GODEBUG=gctrace=1 print the collector\'s lines; GODEBUG=gctrace=0 does not', () => {
+    const f = tmpFile('gc.gasm', 'TEXT main.main()\n    CALL runtime.GC()\n    PRINTLN $"done"\n    RET\n');
+    const line = /^gc1\(1\): \d+\+\d+\+\d+\+\d+ us, 0 -> 0 MB, \d+ \(\d+-\d+\) objects, 1 goroutines, \d+\/0\/0 sweeps, 0\(0\) handoff, 0\(0\) steal, 0\/0\/0 yields\n/;
+    for (const r of [gorun(f, '--gctrace'), gorunEnv({ GODEBUG: 'gctrace=1' }, f), gorunEnv({ GODEBUG: 'madvdontneed=1,gctrace=2' }, f)]) {
+      expect(r.code).toBe(0);
+      expect(r.err).toMatch(line);
+      expect(r.err).toMatch(/\nscvg0: inuse: \d+, idle: \d+, sys: \d+, released: \d+, consumed: \d+ \(MB\)\ndone\n$/);
+    }
+    expect(gorunEnv({ GODEBUG: 'gctrace=0' }, f).err).toBe('done\n');
+    expect(gorun(f).err).toBe('done\n');
   });
 
   it('explain narrates each growth on stdout, from the failed check to the resume', () => {

@@ -11,7 +11,7 @@ import { runImage, type RunOptions } from '../runtime/run.js';
 import { gasmFiles } from './helpers/gasmFiles.js';
 
 const root = new URL('..', import.meta.url).pathname;
-const files = [...gasmFiles(`${root}examples`), ...gasmFiles(`${root}tests/gasm`), ...gasmFiles(`${root}tests/programs`), ...gasmFiles(`${root}tests/gostack`), `${root}bench/fib.gasm`].sort();
+const files = [...gasmFiles(`${root}examples`), ...gasmFiles(`${root}tests/gasm`), ...gasmFiles(`${root}tests/programs`), ...gasmFiles(`${root}tests/gostack`), ...gasmFiles(`${root}tests/gc`), ...gasmFiles(`${root}tests/sched`), `${root}bench/fib.gasm`].sort();
 
 function run(file: string, arch: (typeof ARCHES)[number], opts: Partial<RunOptions>) {
   const img = compile(readFileSync(file, 'utf8'), file.slice(root.length), arch).image!;
@@ -33,7 +33,7 @@ describe('jit and interpreter agree', () => {
     const name = file.slice(root.length);
     // Forcing a move at every call copies the whole stack each time: quadratic, so only small programs.
     const heavy = /infrec|overflow|fib/.test(name);
-    const deep = heavy || /deeprec|growstack|TestDeferPtrs\.|TestPanicUseStack/.test(name);
+    const deep = heavy || /deeprec|growstack|TestDeferPtrs\.|TestPanicUseStack|TestStackMem|gckeep|garbage|goroutines1000|preempt/.test(name);
     const modes = heavy ? ['plain'] : deep ? ['plain', 'stackpoison'] : ['plain', 'stackpoison', 'stackforcemove'];
     for (const arch of ARCHES) {
       for (const mode of modes) {

@@ -4,9 +4,11 @@
 // qemu-user; see tests/gasm/README.md). Compared exactly: the program's own
 // output, every report line before the first traceback (with hex values
 // masked: addresses differ), the frames' function names in "runtime stack:"
-// and in goroutine 1 (Go's main.go lines and gasm lines differ, as do
+// and in the first goroutine printed, with its "created by" line (Go's main.go lines and gasm lines differ, as do
 // argument values Go prints as stale with '?'), the elision line, the exit
-// status. Go's other goroutines (its GC workers) have no gasm counterpart.
+// status. The first goroutine's id is compared when it is 1 (Go's runtime has
+// goroutines of its own, so a later one's id differs); Go's other goroutines
+// (its GC workers) have no gasm counterpart.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../compiler/compile.js';
@@ -32,12 +34,15 @@ function shape(stderr: string, outputLines: number): Shape {
   const rest = lines.slice(outputLines);
   const report: string[] = [], runtimeStack: string[] = [], frames: string[] = [];
   let section: 'report' | 'runtime' | 'g1' | 'other' = 'report';
-  let elided = false;
+  let elided = false, seenGoroutine = false;
   for (const line of rest) {
     if (line === 'runtime stack:') { section = 'runtime'; continue; }
     if (/^goroutine \d+ \[/.test(line)) {
-      section = line.startsWith('goroutine 1 [') && frames.length === 0 ? 'g1' : 'other';
-      if (section === 'g1') report.push(line);
+      // The first goroutine printed (goroutine 1, or the one that panicked: its id
+      // differs, as Go's runtime has goroutines of its own) is compared.
+      section = seenGoroutine ? 'other' : 'g1';
+      seenGoroutine = true;
+      if (section === 'g1') report.push(line.replace(/^goroutine (\d+)/, (m, id: string) => (id === '1' ? m : 'goroutine N')));
       continue;
     }
     if (line === '') continue;
@@ -45,6 +50,7 @@ function shape(stderr: string, outputLines: number): Shape {
     const fn = /^([\w.]+)\(/.exec(line);
     if (section === 'runtime' && fn) runtimeStack.push(fn[1]!);
     if (section === 'g1' && fn) frames.push(fn[1]!);
+    if (section === 'g1' && line.startsWith('created by ')) frames.push(line);
     if (section === 'g1' && line === '...additional frames elided...') elided = true;
   }
   return { output, report, runtimeStack, frames, elided };

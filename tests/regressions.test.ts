@@ -14,11 +14,6 @@ function run(src: string, arch: (typeof ARCHES)[number]) {
 }
 
 describe('regressions', () => {
-  it('a funcval of a runtime function gorun does not implement is refused at compile time, at the operand', () => {
-    const r = compile('TEXT main.main()\n    MOV $runtime.GC, R0\n    CALL R0()\n    RET\n', 'p.gasm', 'amd64');
-    expect(r.diagnostics).toEqual([{ pos: { line: 2, col: 9 }, message: 'runtime.GC is not implemented yet (docs/status.md)' }]);
-  });
-
   for (const arch of ARCHES) {
     it(`${arch}: runtime.Breakpoint's traceback names the line of the call, in its caller`, () => {
       const { err, exit } = run('TEXT main.f()\n    CALL runtime.Breakpoint()\n    PRINTLN $"after"\n    RET\n\nTEXT main.main()\n    CALL main.f()\n    RET\n', arch);

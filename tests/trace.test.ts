@@ -4,7 +4,7 @@
 // run, and agree with the run's own observer events; a failing run still
 // writes its trace up to the failure.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -137,8 +137,17 @@ describe('--trace: the commands and their messages', () => {
   });
 
   it('a program that does not compile, or is refused, writes no file', () => {
-    const refused = join(dir, 'refused.json');
-    expect(gorun('--trace', refused, 'tests/gasm/deferorder/deferorder.gasm').code).toBe(1);
-    expect(existsSync(refused)).toBe(false);
+    // One program the parser rejects, one the linker's nosplit check refuses.
+    const broken = join(dir, 'broken.gasm');
+    writeFileSync(broken, 'TEXT main.main(SB), $0\n\tFROB R1\n\tRET\n');
+    const overflow = join(dir, 'overflow.gasm');
+    writeFileSync(overflow, 'TEXT main.main(SB), NOSPLIT, $4096\n\tRET\n');
+    for (const prog of [broken, overflow]) {
+      const out = join(dir, 'refused.json');
+      const r = gorun('--trace', out, prog);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/^gorun: |: /);
+      expect(existsSync(out)).toBe(false);
+    }
   });
 });

@@ -9,7 +9,7 @@
 import { G } from '../abi/runtime2.js';
 import { Cond, Op, OPS } from '../isa/ops.js';
 import type { Target } from '../isa/target.js';
-import { Fault, type Memory } from './memory.js';
+import { Fault, PAGE, type Memory } from './memory.js';
 import { NOT_AN_INSTRUCTION, type Code } from './predecode.js';
 
 /**
@@ -37,7 +37,14 @@ export type Trap =
   | { readonly k: 'divide'; readonly pc: number }
   | { readonly k: 'breakpoint'; readonly pc: number }
   /** A funcval call whose staged argument frame differs from the callee's. */
-  | { readonly k: 'badcall'; readonly pc: number; readonly target: number; readonly size: number };
+  | { readonly k: 'badcall'; readonly pc: number; readonly target: number; readonly size: number }
+  /** --checkptr: the store at pc put value, a pointer into a stack, at addr, which is not in a stack. */
+  | { readonly k: 'checkptr'; readonly pc: number; readonly addr: number; readonly value: number };
+
+/** Thrown inside the interpreter's loop by a store --checkptr refuses; becomes a 'checkptr' trap. */
+class StackPointerStore {
+  constructor(readonly addr: number, readonly value: number) {}
+}
 
 // Row ids by meaning, so the switch below reads like the ISA table.
 const R: Record<string, number> = {};
@@ -112,6 +119,9 @@ export class Machine implements Engine {
     this.pc = pc;
     this.jumped = true;
   }
+
+  /** --checkptr: one byte per arena page, 1 where stacks are (set by the runtime; interpreter only). */
+  stackPages: Uint8Array | null = null;
 
   constructor(readonly t: Target, readonly mem: Memory, readonly code: Code, readonly host: Host) {
     this.wide = t.ptrSize === 8;
@@ -215,7 +225,26 @@ export class Machine implements Engine {
       LL = dv.getInt32(o, true);
       LH = wide ? dv.getInt32(o + 4, true) : LL >> 31;
     };
+    // --checkptr: the arena's stack pages (null when off). A word that points into a
+    // stack may be stored only in a stack.
+    const stackPages = this.stackPages;
+    const onStack = (a: number): boolean => {
+      const p = Math.floor((a - arenaBase) / PAGE);
+      return p >= 0 && p < stackPages!.length && stackPages![p] === 1;
+    };
+    const checkStore = (a: number, v: number, vh: number) => {
+      const val = wide ? vh * TWO32 + (v >>> 0) : v >>> 0;
+      if (onStack(val) && !onStack(a)) throw new StackPointerStore(a, val);
+    };
+    const checkCopy = (dst: number, src: number, n: number) => {
+      if (onStack(dst)) return;
+      for (let i = (W - (dst % W)) % W; i + W <= n; i += W) {
+        const o = bo(src + i, W, false);
+        checkStore(dst + i, dv.getInt32(o, true), wide ? dv.getInt32(o + 4, true) : 0);
+      }
+    };
     const stw = (a: number, v: number, vh: number) => {
+      if (stackPages !== null) checkStore(a, v, vh);
       const o = bo(a, W, true);
       dv.setInt32(o, v, true);
       if (wide) dv.setInt32(o + 4, vh, true);
@@ -309,6 +338,7 @@ export class Machine implements Engine {
             }
             case BLKCOPY: {
               const n = ilo[slot]!;
+              if (stackPages !== null) checkCopy(ea(rb[slot]!, d2[slot]!), ea(ra[slot]!, d1[slot]!), n);
               const s = bo(ea(ra[slot]!, d1[slot]!), n, false), d = bo(ea(rb[slot]!, d2[slot]!), n, true);
               u8.copyWithin(d, s, s + n);
               slot++;
@@ -375,9 +405,9 @@ export class Machine implements Engine {
           }
         }
       } catch (e) {
-        if (!(e instanceof Fault)) throw e;
+        if (!(e instanceof Fault) && !(e instanceof StackPointerStore)) throw e;
         this.pc = code.pc[slot]!;
-        const n = this.host.trap(this, { k: 'fault', fault: e, pc: this.pc });
+        const n = this.host.trap(this, e instanceof Fault ? { k: 'fault', fault: e, pc: this.pc } : { k: 'checkptr', pc: this.pc, addr: e.addr, value: e.value });
         if (n !== Next.Continue) return n;
         slot = this.slotAt(this.pc);
       }

@@ -117,6 +117,16 @@ export class Memory {
     this.prot.fill(on ? 1 : 0, first, last);
     if (on) this.protActive = true;
   }
+  /** Copy n bytes within VM memory, each side checked (the runtime moving a program's value). */
+  copy(dst: number, src: number, n: number): void {
+    const s = this.off(src, n, 'read'), d = this.off(dst, n, 'write');
+    this.u8.copyWithin(d, s, s + n);
+  }
+  /** Zero n bytes at dst, checked. */
+  zero(dst: number, n: number): void {
+    const d = this.off(dst, n, 'write');
+    this.u8.fill(0, d, d + n);
+  }
   readBytes(addr: number, n: number): Uint8Array {
     const o = this.off(addr, Math.max(n, 1), 'read');
     return this.u8.slice(o, o + n);

@@ -9,7 +9,7 @@ import { funcHeader, listing } from '../compiler/listing.js';
 import type { Image } from '../compiler/image.js';
 import { targetOf } from '../isa/target.js';
 import type { RuntimeEvent } from '../runtime/events.js';
-import { NotImplemented, RUNNING, start, type Run, type RunResult } from '../runtime/run.js';
+import { RUNNING, start, type Run, type RunResult } from '../runtime/run.js';
 import { Narrator } from '../cli/explain.js';
 import { TraceRecorder } from '../cli/trace.js';
 import type { AsmLine, FromWorker, FuncView, Growth, PageOptions, StopAt, ToWorker } from './protocol.js';
@@ -156,8 +156,7 @@ function startRun(m: Extract<ToWorker, { t: 'run' }>): void {
   try {
     session = new Session(r.image, m.file, m.opts);
   } catch (e) {
-    const msg = e instanceof NotImplemented ? e.message
-      : e instanceof RangeError ? `cannot allocate the VM's memory in this browser (${e.message}): lower --max-memory`
+    const msg = e instanceof RangeError ? `cannot allocate the VM's memory in this browser (${e.message}): lower --max-memory`
       : `internal error: ${e instanceof Error ? e.message : String(e)}`;
     post({ t: 'error', message: `gorun: ${msg}` });
     return;

@@ -5,7 +5,7 @@
 // at the panic (a boundsError's index and length, a TypeAssertionError's
 // text) and are allocated, as in Go.
 import { runtimeCStringSym, runtimePlainErrorSym, type RuntimeCString, type RuntimePlainError } from '../abi/type.js';
-import { mallocgc } from './malloc.js';
+import { mallocgc, STRING_PTRS } from './malloc.js';
 import type { Runtime } from './runtime.js';
 import type { State } from './state.js';
 import { runtimeType } from './type.js';
@@ -50,7 +50,7 @@ export function gostringHeap(rt: Runtime, s: string): { p: number; n: number } {
 /** A string header and its bytes in the heap; returns the header's address. */
 export function heapString(rt: Runtime, s: string): number {
   const st = rt.st, { p, n } = gostringHeap(rt, s);
-  const hdr = mallocgc(rt, 2 * st.W);
+  const hdr = mallocgc(rt, 2 * st.W, STRING_PTRS);
   st.stw(hdr, p);
   st.stw(hdr + st.W, n);
   return hdr;

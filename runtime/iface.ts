@@ -5,7 +5,7 @@
 import { Next } from '../vm/machine.js';
 import { arg, argBig, argp, setResult } from './asm.js';
 import { gostringHeap, typeAssertionError } from './error.js';
-import { mallocgc } from './malloc.js';
+import { mallocgc, STRING_PTRS } from './malloc.js';
 import { startpanic } from './panic.js';
 import type { Handlers, Runtime } from './runtime.js';
 import { errorText, isKind, typeName } from './type.js';
@@ -26,7 +26,7 @@ export const handlers: Handlers = {
   },
   'runtime.convTstring': (rt) => {
     const st = rt.st;
-    const p = mallocgc(rt, 2 * st.W);
+    const p = mallocgc(rt, 2 * st.W, STRING_PTRS);
     st.stw(p, arg(st, 0));
     st.stw(p + st.W, arg(st, 1));
     setResult(st, 2, 0, p);

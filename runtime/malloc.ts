@@ -49,6 +49,9 @@ export function structPtrs(words: number, ptrWords: readonly number[]): Uint8Arr
   return m;
 }
 
+/** A string header (data pointer, length) in the heap: its data word is a pointer. */
+export const STRING_PTRS: Uint8Array = structPtrs(2, [0]);
+
 export const handlers: Handlers = {
   'runtime.newobject': (rt) => {
     const st = rt.st, typ = arg(st, 0);

@@ -114,8 +114,10 @@ function markroots(rt: Runtime, work: number[]): number {
   let shrunk = 0;
   for (let g = st.schedField(Sched.allg), n = 0; g !== 0 && n < 1e7; g = st.gField(g, G.alllink), n++) {
     mark(rt, g, work);
-    if (g === st.g0 || st.gField(g, G.status) === Gstatus.dead) continue;
+    if (g === st.g0) continue;
+    // A dead goroutine gives its stack back here (gfget gives it a new one).
     if (shrinkstack(rt, g)) shrunk++;
+    if (st.gField(g, G.status) === Gstatus.dead) continue;
     scanstack(rt, g, work);
   }
   return shrunk;

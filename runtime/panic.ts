@@ -23,14 +23,14 @@
 // Everything is in VM memory: defer records and their arguments in the
 // heap, panic records on the stack, so copystack finds and fixes them
 // (adjustdefers, adjustpanics in stack.ts).
-import { Defer, G, Gobuf, M, NumDeferClasses, P, Panic } from '../abi/runtime2.js';
+import { Defer, DEFER_PTRS, G, Gobuf, M, NumDeferClasses, P, Panic } from '../abi/runtime2.js';
 import type { RuntimeCString } from '../abi/type.js';
 import { Next } from '../vm/machine.js';
 import { arg, argBig, argp, callerOfHostcall, gogo, reflectcall, setg, setResult, stubFrame } from './asm.js';
 import { gothrow, type Where } from './crash.js';
 import { boundsError, errorCString, type Eface } from './error.js';
 import { hex } from './format.js';
-import { mallocgc } from './malloc.js';
+import { mallocgc, structPtrs } from './malloc.js';
 import { printpanicval } from './print.js';
 import { goexit0 } from './proc.js';
 import type { Handlers, Runtime } from './runtime.js';
@@ -63,6 +63,8 @@ const dget = (st: State, d: number, f: number) => st.ldw(d + f * st.W);
 const dset = (st: State, d: number, f: number, v: number) => st.stw(d + f * st.W, v);
 const poolSlot = (st: State, sc: number) => st.mField(M.p) + (P.deferpool + sc) * st.W;
 
+const DEFER_HEADER_PTRS = structPtrs(Defer.words, DEFER_PTRS);
+
 /** newdefer: a record for siz bytes of arguments, pushed on g._defer. */
 function newdefer(rt: Runtime, siz: number): number {
   const st = rt.st, g = st.curg;
@@ -73,7 +75,8 @@ function newdefer(rt: Runtime, siz: number): number {
     if (d !== 0) st.stw(poolSlot(st, sc), dget(st, d, Defer.link));
   }
   const reused = d !== 0;
-  if (!reused) d = mallocgc(rt, totaldefersize(st, siz));
+  // The heap bitmap covers the header only (seed 004's deferType): the argument block is scanned as a frame.
+  if (!reused) d = mallocgc(rt, totaldefersize(st, siz), DEFER_HEADER_PTRS);
   dset(st, d, Defer.siz, siz);
   dset(st, d, Defer.link, st.gField(g, G.defer));
   st.setGField(g, G.defer, d);

@@ -40,23 +40,27 @@ function malg(rt: Runtime, stackSize: number): number {
   return g;
 }
 
-/** gfget: a dead goroutine to reuse (its stack is the smallest size), or a new one. */
+/** gfget: a dead goroutine to reuse (its stack is the smallest size; a new one if the collector took it), or a new one. */
 function gfget(rt: Runtime): number {
   const st = rt.st, g = sget(st, Sched.gfree);
   if (g === 0) return malg(rt, st.cfg.stackMin);
   sset(st, Sched.gfree, st.gField(g, G.schedlink));
   st.setGField(g, G.schedlink, 0);
-  return g;
-}
-
-/** gfput: keep a dead goroutine for reuse; a stack grown beyond the smallest size is given back. */
-function gfput(rt: Runtime, g: number): void {
-  const st = rt.st, lo = st.gField(g, G.stackLo), hi = st.gField(g, G.stackHi);
-  if (hi - lo !== st.cfg.stackMin) {
-    rt.stacks.free({ lo, hi });
+  if (st.gField(g, G.stackLo) === 0) {
     const stk = rt.stacks.alloc(st.cfg.stackMin);
     st.setGField(g, G.stackLo, stk.lo);
     st.setGField(g, G.stackHi, stk.hi);
+  }
+  return g;
+}
+
+/** gfput: keep a dead goroutine for reuse; a stack grown beyond the smallest size is given back (gfget makes a new one). */
+function gfput(rt: Runtime, g: number): void {
+  const st = rt.st, lo = st.gField(g, G.stackLo), hi = st.gField(g, G.stackHi);
+  if (lo !== 0 && hi - lo !== st.cfg.stackMin) {
+    rt.stacks.free({ lo, hi });
+    st.setGField(g, G.stackLo, 0);
+    st.setGField(g, G.stackHi, 0);
   }
   st.setGField(g, G.schedlink, sget(st, Sched.gfree));
   sset(st, Sched.gfree, g);

@@ -26,6 +26,15 @@ describe('pointer-rich data survives 100 collections while goroutines grow and s
   }
 });
 
+describe('deferred calls survive collections: their records, argument blocks, closures', () => {
+  for (const arch of ARCHES) {
+    it(`${arch}, --stackpoison`, () => {
+      const r = runGasm(`${dir}gcdefer.gasm`, arch, { stackPoison: true });
+      expect(r.problems, r.err).toEqual([]);
+    });
+  }
+});
+
 describe('a goroutine blocked in RECV into its frame keeps the slot while its stack shrinks', () => {
   for (const arch of ARCHES) {
     it(arch, () => {

@@ -4,11 +4,11 @@
 // qemu-user; see tests/gasm/README.md). Compared exactly: the program's own
 // output, every report line before the first traceback (with hex values
 // masked: addresses differ), the frames' function names in "runtime stack:"
-// and in the first goroutine printed, with its "created by" line (Go's main.go lines and gasm lines differ, as do
+// and in every goroutine printed, with its header and "created by" line (Go's main.go lines and gasm lines differ, as do
 // argument values Go prints as stale with '?'), the elision line, the exit
-// status. The first goroutine's id is compared when it is 1 (Go's runtime has
-// goroutines of its own, so a later one's id differs); Go's other goroutines
-// (its GC workers) have no gasm counterpart.
+// status. A goroutine's id is compared only for goroutine 1 (Go's runtime has
+// goroutines of its own, so later ids differ), and Go's own goroutines (its
+// GC workers) have no gasm counterpart.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../compiler/compile.js';
@@ -21,7 +21,8 @@ interface Shape {
   output: string[];
   report: string[];
   runtimeStack: string[];
-  frames: string[];
+  /** Each goroutine printed: its header (the id kept only for goroutine 1), its frames' functions, its "created by" line. */
+  goroutines: string[][];
   elided: boolean;
 }
 
@@ -32,28 +33,29 @@ function shape(stderr: string, outputLines: number): Shape {
   const lines = stderr.replace(/\n$/, '').split('\n');
   const output = lines.slice(0, outputLines);
   const rest = lines.slice(outputLines);
-  const report: string[] = [], runtimeStack: string[] = [], frames: string[] = [];
-  let section: 'report' | 'runtime' | 'g1' | 'other' = 'report';
-  let elided = false, seenGoroutine = false;
+  const report: string[] = [], runtimeStack: string[] = [], goroutines: string[][] = [];
+  let section: 'report' | 'runtime' | 'goroutine' = 'report';
+  let elided = false;
   for (const line of rest) {
     if (line === 'runtime stack:') { section = 'runtime'; continue; }
     if (/^goroutine \d+ \[/.test(line)) {
-      // The first goroutine printed (goroutine 1, or the one that panicked: its id
-      // differs, as Go's runtime has goroutines of its own) is compared.
-      section = seenGoroutine ? 'other' : 'g1';
-      seenGoroutine = true;
-      if (section === 'g1') report.push(line.replace(/^goroutine (\d+)/, (m, id: string) => (id === '1' ? m : 'goroutine N')));
+      // Go's runtime has goroutines of its own, so a later goroutine's id differs from gorun's.
+      section = 'goroutine';
+      goroutines.push([line.replace(/^goroutine (\d+)/, (m, id: string) => (id === '1' ? m : 'goroutine N'))]);
       continue;
     }
     if (line === '') continue;
     if (section === 'report') report.push(mask(line));
     const fn = /^([\w.]+)\(/.exec(line);
     if (section === 'runtime' && fn) runtimeStack.push(fn[1]!);
-    if (section === 'g1' && fn) frames.push(fn[1]!);
-    if (section === 'g1' && line.startsWith('created by ')) frames.push(line);
-    if (section === 'g1' && line === '...additional frames elided...') elided = true;
+    const g = goroutines[goroutines.length - 1];
+    if (section === 'goroutine' && fn) g!.push(fn[1]!);
+    if (section === 'goroutine' && line.startsWith('created by ')) g!.push(line);
+    if (section === 'goroutine' && line === '...additional frames elided...') elided = true;
   }
-  return { output, report, runtimeStack, frames, elided };
+  // Go's own goroutines (its GC workers, created by runtime functions) have no gasm counterpart.
+  const user = goroutines.filter((g) => !g.some((l) => l.startsWith('created by runtime.')));
+  return { output, report, runtimeStack, goroutines: user, elided };
 }
 
 const programs = existsSync(DIR)

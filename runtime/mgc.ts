@@ -9,19 +9,18 @@
 // each object's pointer map; sweeping frees what was not marked (filled
 // with garbage under --stackpoison, so that a missed root shows up as a
 // wrong value) and gives empty spans back to the page heap. Each goroutine
-// whose stack is less than a quarter used has it halved on the way
-// (shrinkstack), the old stacks freed when the collection is over. The next
+// (but the running one) whose stack is less than a quarter used has it
+// halved on the way (shrinkstack), the old stacks freed when the collection
+// is over. The next
 // collection is due when the heap has doubled (GOGC=100), 4 MB at least.
 // Then the scavenger reports, from the heap's own counters, without
 // stopping the world (seed 003's fix).
 import { G, Gobuf, Gstatus, M, NumDeferClasses, P, Sched } from '../abi/runtime2.js';
 import { Next } from '../vm/machine.js';
-import { setg } from './asm.js';
 import { gothrow } from './crash.js';
 import type { Runtime } from './runtime.js';
 import type { Handlers } from './runtime.js';
 import { shrinkstack } from './stack.js';
-import { setStackguard } from './stackguard.js';
 import type { State } from './state.js';
 import { gentraceback, tracebackdefers, type Frame } from './traceback.js';
 
@@ -53,7 +52,6 @@ export function gc(rt: Runtime): void {
   st.setMField(M.gcing, 1);
   const heap0 = rt.mcache.heapAlloc;
   const work: Work = { stop: st.schedField(Sched.gcount) + NumDeferClasses + 1, mark: 0, sweep: 0, finish: 0 };
-  marked = 0;
   clearpools(st);
   // The running goroutine is walked from where it is, like the others from g.sched.
   const cur = st.curg;
@@ -62,10 +60,10 @@ export function gc(rt: Runtime): void {
     st.setSched(cur, Gobuf.sp, m.sp);
     st.setSched(cur, Gobuf.lr, st.t.family === 'arm' ? m.reg(st.t.lr) : 0);
   }
-  const grey: number[] = [];
-  const shrunk = markroots(rt, grey);
-  drain(rt, grey);
-  work.mark = marked;
+  const mk = new Marker(rt);
+  const shrunk = markroots(mk, cur);
+  mk.drain();
+  work.mark = mk.examined;
   const { freed, visited } = rt.mcache.sweep(st.cfg.stackPoison);
   work.sweep = visited;
   // shrinkfinish: the old stacks of shrunk goroutines, now that nothing can point into them.
@@ -76,11 +74,6 @@ export function gc(rt: Runtime): void {
   rt.gc.next = Math.max(HeapMinimum, rt.mcache.heapAlloc * 2);
   rt.gc.numgc++;
   st.setMField(M.gcing, 0);
-  if (cur !== 0) {
-    m.sp = st.sched(cur, Gobuf.sp);
-    setStackguard(st, cur);
-    setg(st, cur);
-  }
   if (st.cfg.gctrace) printgc(rt, work, heap0);
   if (st.observing) st.emit({ k: 'gc', n: rt.gc.numgc, heapBefore: heap0, heapAfter: rt.mcache.heapAlloc, freed, shrunk });
   scavenge(rt);
@@ -107,26 +100,61 @@ function clearpools(st: State): void {
   st.stw(p + P.sudogcache * st.W, 0);
 }
 
-/** Mark the roots: globals, every g and every live goroutine's stack and defers. Returns the stacks shrunk. */
-function markroots(rt: Runtime, work: number[]): number {
-  const st = rt.st, W = st.W, img = st.img;
-  for (let w = 0; w < img.dataPtrs.length; w++) if (img.dataPtrs[w]) markword(rt, img.dataBase + w * W, work);
+/** The mark phase's state: the objects marked but not yet scanned, and the words examined. */
+class Marker {
+  private readonly grey: number[] = [];
+  examined = 0;
+
+  constructor(readonly rt: Runtime) {}
+
+  /** The word at a may point into a heap object: mark it. */
+  word(a: number): void {
+    this.examined++;
+    this.object(this.rt.st.ldw(a));
+  }
+
+  object(p: number): void {
+    const base = this.rt.mcache.markObject(p);
+    if (base >= 0) this.grey.push(base);
+  }
+
+  /** Follow the pointers of every marked object until none is left unscanned. */
+  drain(): void {
+    const W = this.rt.st.W;
+    while (this.grey.length > 0) {
+      const base = this.grey.pop()!;
+      const { ptrs } = this.rt.mcache.objectAt(base);
+      if (!ptrs) continue;
+      for (let w = 0; w < ptrs.length; w++) if (ptrs[w]) this.word(base + w * W);
+    }
+  }
+}
+
+/**
+ * Mark the roots: globals, every g and every live goroutine's stack and
+ * defers. Returns the stacks shrunk: every goroutine's but the running
+ * one's, whose registers may hold addresses in its stack in the middle of
+ * a runtime call (Go's caller of GC is parked with nothing in registers).
+ */
+function markroots(mk: Marker, running: number): number {
+  const rt = mk.rt, st = rt.st, W = st.W, img = st.img;
+  for (let w = 0; w < img.dataPtrs.length; w++) if (img.dataPtrs[w]) mk.word(img.dataBase + w * W);
   let shrunk = 0;
   for (let g = st.schedField(Sched.allg), n = 0; g !== 0 && n < 1e7; g = st.gField(g, G.alllink), n++) {
-    mark(rt, g, work);
+    mk.object(g);
     if (g === st.g0) continue;
     // A dead goroutine gives its stack back here (gfget gives it a new one).
-    if (shrinkstack(rt, g)) shrunk++;
+    if (g !== running && shrinkstack(rt, g)) shrunk++;
     if (st.gField(g, G.status) === Gstatus.dead) continue;
-    scanstack(rt, g, work);
+    scanstack(mk, g);
   }
   return shrunk;
 }
 
-function scanstack(rt: Runtime, g: number, work: number[]): void {
-  const st = rt.st, at = st.schedWhere(g);
-  gentraceback(st, at.pc, at.sp, at.lr, (f) => scanframe(rt, f, work));
-  tracebackdefers(st, g, (f) => scanframe(rt, f, work), (pc) => {
+function scanstack(mk: Marker, g: number): void {
+  const st = mk.rt.st, at = st.schedWhere(g);
+  gentraceback(st, at.pc, at.sp, at.lr, (f) => scanframe(mk, f));
+  tracebackdefers(st, g, (f) => scanframe(mk, f), (pc) => {
     st.beginReport();
     st.print(`runtime: unknown pc in defer 0x${pc.toString(16)}\n`);
     return gothrow(st, 'unknown pc');
@@ -134,42 +162,17 @@ function scanstack(rt: Runtime, g: number, work: number[]): void {
 }
 
 /** A frame's pointers, by its function's stack maps (as adjustframe reads them). */
-function scanframe(rt: Runtime, f: Frame, work: number[]): boolean {
+function scanframe(mk: Marker, f: Frame): boolean {
   if (f.fn.name === 'runtime.goexit') return false;
-  const st = rt.st, W = st.W;
-  const minsize = st.t.family === 'arm' ? W : 0;
+  const W = mk.rt.st.W;
+  const minsize = mk.rt.st.t.family === 'arm' ? W : 0;
   if (f.varp - f.sp > minsize && f.fn.localsSize > 0) {
     const base = f.varp - f.fn.localsSize;
-    f.fn.localPtrs.forEach((p, i) => { if (p) markword(rt, base + i * W, work); });
+    f.fn.localPtrs.forEach((p, i) => { if (p) mk.word(base + i * W); });
   }
   const words = Math.min(f.fn.argPtrs.length, Math.ceil(f.arglen / W));
-  for (let i = 0; i < words; i++) if (f.fn.argPtrs[i]) markword(rt, f.argp + i * W, work);
+  for (let i = 0; i < words; i++) if (f.fn.argPtrs[i]) mk.word(f.argp + i * W);
   return true;
-}
-
-/** Words examined by the collection under way (its mark phase's work). */
-let marked = 0;
-
-/** The word at a may point into a heap object: mark it. */
-function markword(rt: Runtime, a: number, work: number[]): void {
-  marked++;
-  mark(rt, rt.st.ldw(a), work);
-}
-
-function mark(rt: Runtime, p: number, work: number[]): void {
-  const base = rt.mcache.markObject(p);
-  if (base >= 0) work.push(base);
-}
-
-/** Follow the pointers of every marked object until none is left unscanned. */
-function drain(rt: Runtime, work: number[]): void {
-  const W = rt.st.W;
-  while (work.length > 0) {
-    const base = work.pop()!;
-    const { ptrs } = rt.mcache.objectAt(base);
-    if (!ptrs) continue;
-    for (let w = 0; w < ptrs.length; w++) if (ptrs[w]) markword(rt, base + w * W, work);
-  }
 }
 
 /** GODEBUG=gctrace=1: Go 1.4's line per collection (one m, so no handoffs, steals or yields). */

@@ -67,11 +67,14 @@ function drawBand(band: Band, x0: number, argsOf: ArgsOf, side: 'old' | 'new'): 
   const out: string[] = [];
   out.push(`<g class="band ${side}" data-lo="${hex(band.lo)}" data-hi="${hex(band.hi)}" data-sp="${hex(band.sp)}" data-guard="${band.guard.addr === null ? band.guard.label : hex(band.guard.addr)}">`);
   out.push(`<text class="band-title" x="${bx + BAND_W / 2}" y="${TOP - 26}" text-anchor="middle">${esc(band.title)}</text>`);
+  // A mark inside a frame (stackguard0, SP) splits it into segments: the frame is labelled once.
+  const labelled = new Set<FrameBox>();
   for (const s of segs) {
     const cls = s.kind === 'frame' ? `seg frame${s.first ? ' current' : ''}` : `seg ${s.kind}`;
     out.push(`<rect class="${cls}" x="${bx}" y="${s.y.toFixed(1)}" width="${BAND_W}" height="${s.h.toFixed(1)}"/>`);
     const cy = s.y + s.h / 2 + 4;
-    if (s.kind === 'frame' && s.frame) {
+    if (s.kind === 'frame' && s.frame && !labelled.has(s.frame)) {
+      labelled.add(s.frame);
       const f = s.frame, args = argsOf(f.fn);
       out.push(`<g class="frame" data-fn="${esc(f.fn)}" data-sp="${hex(f.sp)}" data-fp="${hex(f.fp)}" data-size="${f.size}">`);
       const label = `${f.fn}  ${f.size} B${args ? `  (${args})` : ''}`;

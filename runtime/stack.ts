@@ -34,7 +34,7 @@ import type { Handlers, Runtime } from './runtime.js';
 import { gosched_m } from './sched.js';
 import type { Stack } from './stackalloc.js';
 import { setStackguard } from './stackguard.js';
-import type { State } from './state.js';
+import { Unwind, type State } from './state.js';
 import { gentraceback, tracebackdefers, type Frame } from './traceback.js';
 
 export const handlers: Handlers = {
@@ -75,12 +75,22 @@ function morestack(rt: Runtime, needctxt: boolean): Next {
   if (st.observing) emitMorestack(st, g);
   setg(st, st.g0);
   newstack(rt);
-  if (Date.now() > st.cfg.deadline) {
-    // --timeout also bounds long runtime work (stack copies), not only instructions.
-    st.bound(`the program ran for more than ${st.cfg.timeoutMs} ms (--timeout)`);
-    return Next.Stop;
-  }
+  checkDeadline(st);
   return Next.Continue;
+}
+
+/** Frames of copystack's walk between two looks at the clock. */
+const FRAMES_PER_CLOCK_CHECK = 1 << 16;
+
+/**
+ * --timeout also bounds long runtime work, not only instructions: it is
+ * checked after every stack copy and, within one, every 65536 frames of the
+ * adjusting walk (a 512 MiB stack of 4-byte frames takes seconds to walk).
+ * Past the deadline the run ends there (exit 3); a half-adjusted stack does
+ * not matter to a run that is over.
+ */
+function checkDeadline(st: State): void {
+  if (Date.now() > st.cfg.deadline) throw new Unwind({ code: 3, bound: `the program ran for more than ${st.cfg.timeoutMs} ms (--timeout)` });
 }
 
 /** Called on g0 by morestack; resumes a goroutine (gogo) before it returns. */
@@ -221,7 +231,11 @@ export function copystack(rt: Runtime, g: number, newsize: number): void {
   // Adjust pointers in the to-be-copied frames, in place in the old stack.
   const adj: AdjustInfo = { old, delta: nw.hi - old.hi };
   const at = st.schedWhere(g);
-  gentraceback(st, at.pc, at.sp, at.lr, (f) => adjustframe(st, f, adj));
+  let walked = 0;
+  gentraceback(st, at.pc, at.sp, at.lr, (f) => {
+    if (++walked % FRAMES_PER_CLOCK_CHECK === 0) checkDeadline(st);
+    return adjustframe(st, f, adj);
+  });
   adjustctxt(st, g, adj);
   adjustdefers(st, g, adj);
   adjustpanics(st, g, adj);

@@ -1,0 +1,32 @@
+// Bad input and rough edges at the way in (issue 11): each case is a bug that
+// was found, with the behaviour docs/cli.md now promises. Command-line cases
+// run the built bundle (dist/gorun.cjs) as users do; runtime cases use the
+// run API.
+import { describe, expect, it } from 'vitest';
+import { compile } from '../compiler/compile.js';
+import { RUNNING, start } from '../runtime/run.js';
+
+/** A recursion with the smallest frames there are: 4 bytes a call on 386, so a stack holds the most frames. */
+const TINY = 'TEXT main.f()\n    CALL main.f()\n    RET\n\nTEXT main.main()\n    CALL main.f()\n    RET\n';
+
+describe('the runtime keeps to --timeout', () => {
+  it('stops inside one long stack copy once the deadline has passed, not after it', () => {
+    const img = compile(TINY, 'tiny.gasm', '386').image!;
+    const timeoutMs = 200;
+    const t0 = Date.now();
+    let copies = 0;
+    const run = start(img, {
+      timeoutMs, stderr: () => {},
+      observer: (e) => {
+        if (e.k === 'resume') copies++;
+        // Before the copy of a stack of more than 65536 frames, let the deadline pass.
+        if (e.k === 'grow' && e.oldSize >= 1 << 20) while (Date.now() <= t0 + timeoutMs);
+      },
+    });
+    let r;
+    while ((r = run.resume()) === RUNNING);
+    expect(r.bound).toBe('the program ran for more than 200 ms (--timeout)');
+    // 2 KB doubled to 1 MB is 9 copies; the 10th is abandoned in its walk.
+    expect([copies, r.stats.stackGrowths]).toEqual([9, 9]);
+  });
+});

@@ -11,8 +11,12 @@ export type RuntimeEvent =
   | { k: 'preempt'; fn: string; goid: number }
   /** newstack's decision: the new size (equal to the old one for a forced move). */
   | { k: 'grow'; oldLo: number; oldHi: number; oldSize: number; newSize: number; forced: boolean }
-  /** copystack moves the used part of the stack; `frames` are the goroutine's frames in the old stack, innermost first. */
-  | { k: 'copy'; goid: number; oldLo: number; oldHi: number; newLo: number; newHi: number; used: number; delta: number; frames: FrameInfo[] }
+  /**
+   * copystack moves the used part of the stack; `frames` are the goroutine's
+   * frames in the old stack, innermost first: the innermost COPY_FRAMES of
+   * them, `framesTruncated` when there are more (a deep stack has millions).
+   */
+  | { k: 'copy'; goid: number; oldLo: number; oldHi: number; newLo: number; newHi: number; used: number; delta: number; frames: FrameInfo[]; framesTruncated: boolean }
   /**
    * One pointer into the old stack, rewritten by copystack: in a frame's
    * locals or arguments, the saved context, a deferred call's argument block
@@ -30,6 +34,9 @@ export type RuntimeEvent =
   | { k: 'recovered'; goid: number; pc: number; sp: number }
   /** Execution resumes in f, on the new stack. */
   | { k: 'resume'; fn: string; pc: number; sp: number; atStart: boolean };
+
+/** At most this many frames are listed in a copy event. */
+export const COPY_FRAMES = 1000;
 
 /** A frame as the runtime's traceback sees it: its function, SP and the caller's SP (its top). */
 export interface FrameInfo {

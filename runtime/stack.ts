@@ -28,7 +28,7 @@ import { rewindPC } from '../isa/rewind.js';
 import { Next } from '../vm/machine.js';
 import { gogo, setg } from './asm.js';
 import { gothrow, NEWSTACK_FRAMES } from './crash.js';
-import type { AdjustWhere, FrameInfo } from './events.js';
+import { COPY_FRAMES, type AdjustWhere, type FrameInfo } from './events.js';
 import { hex } from './format.js';
 import type { Handlers, Runtime } from './runtime.js';
 import { gosched_m } from './sched.js';
@@ -363,9 +363,14 @@ function emitGrow(st: State, lo: number, hi: number, newSize: number, forced: bo
 
 function emitCopy(st: State, g: number, old: Stack, nw: Stack, used: number): void {
   const frames: FrameInfo[] = [];
+  let framesTruncated = false;
   const at = st.schedWhere(g);
-  gentraceback(st, at.pc, at.sp, at.lr, (f) => { frames.push({ fn: f.fn.name, pc: f.pc, sp: f.sp, fp: f.fp }); return true; });
-  st.emit({ k: 'copy', goid: st.gField(g, G.goid), oldLo: old.lo, oldHi: old.hi, newLo: nw.lo, newHi: nw.hi, used, delta: nw.hi - old.hi, frames });
+  gentraceback(st, at.pc, at.sp, at.lr, (f) => {
+    if (frames.length === COPY_FRAMES) { framesTruncated = true; return false; }
+    frames.push({ fn: f.fn.name, pc: f.pc, sp: f.sp, fp: f.fp });
+    return true;
+  });
+  st.emit({ k: 'copy', goid: st.gField(g, G.goid), oldLo: old.lo, oldHi: old.hi, newLo: nw.lo, newHi: nw.hi, used, delta: nw.hi - old.hi, frames, framesTruncated });
 }
 
 function emitAdjust(st: State, fn: string, where: AdjustWhere, addr: number, from: number, to: number): void {

@@ -29,4 +29,13 @@ describe('the runtime keeps to --timeout', () => {
     // 2 KB doubled to 1 MB is 9 copies; the 10th is abandoned in its walk.
     expect([copies, r.stats.stackGrowths]).toEqual([9, 9]);
   });
+
+  it('lists at most 1000 frames in a copy event, however deep the stack', () => {
+    const img = compile(TINY, 'tiny.gasm', '386').image!;
+    const seen: [number, boolean][] = [];
+    const run = start(img, { maxSteps: 2_000_000, stderr: () => {}, observer: (e) => { if (e.k === 'copy') seen.push([e.frames.length, e.framesTruncated]); } });
+    while (run.resume() === RUNNING);
+    expect(seen.at(-1)).toEqual([1000, true]);
+    expect(seen[0]![1]).toBe(false);
+  });
 });

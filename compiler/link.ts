@@ -8,6 +8,7 @@ import type { FrameLayout } from './frame.js';
 import type { FuncInfo, Image, SymbolInfo } from './image.js';
 import type { LoweredFunc } from './lowerctx.js';
 import type { Prog } from './proglist.js';
+import { NO_DEADLINE, type Deadline } from './limits.js';
 import type { FuncSig, ProgramInfo } from './symbols.js';
 import { wordsOf, type Type } from './types.js';
 
@@ -99,11 +100,11 @@ function itemSize(t: Target, it: RoItem): number {
   }
 }
 
-export function link(t: Target, file: string, info: ProgramInfo, ro: Rodata, funcs: readonly LinkFunc[]): Image {
+export function link(t: Target, file: string, info: ProgramInfo, ro: Rodata, funcs: readonly LinkFunc[], deadline: Deadline = NO_DEADLINE): Image {
   const W = t.ptrSize;
   ro.addRuntimeData();
   const align = t.family === 'x86' ? 16 : 4;
-  const sized: Sized[] = funcs.map((f) => sizeFunc(t, f.progs, f.labels));
+  const sized: Sized[] = funcs.map((f) => { deadline.check(); return sizeFunc(t, f.progs, f.labels); });
   const symbols = new Map<string, SymbolInfo>();
   let pc = TEXT_BASE[t.arch]!;
   const entries = sized.map((s, i) => {
@@ -143,6 +144,7 @@ export function link(t: Target, file: string, info: ProgramInfo, ro: Rodata, fun
 
   const text = new Uint8Array(textEnd - textBase).fill(t.family === 'x86' ? 0xcc : 0);
   const fis: FuncInfo[] = funcs.map((f, i) => {
+    deadline.check();
     const s = sized[i]!;
     const entry = entries[i]!;
     const { pcsp, pcln } = encodeFunc(t, s, entry, { sym }, text, entry - textBase);

@@ -39,3 +39,15 @@ describe('the runtime keeps to --timeout', () => {
     expect(seen[0]![1]).toBe(false);
   });
 });
+
+describe('the compiler', () => {
+  it('gives up at its deadline (--timeout covers compiling), with no diagnostics', () => {
+    const huge = ['TEXT main.main()', ...Array.from({ length: 200_000 }, () => '    ADD $1, R0'), '    RET', ''].join('\n');
+    const t0 = Date.now();
+    const r = compile(huge, 'huge.gasm', 'amd64', { deadline: t0 + 5 });
+    expect(r.timedOut).toBe(true);
+    expect([r.image, r.diagnostics]).toEqual([null, []]);
+    expect(Date.now() - t0).toBeLessThan(300);
+    expect(compile('TEXT main.main()\n    RET\n', 'ok.gasm', 'amd64', { deadline: Date.now() + 60_000 }).image).not.toBeNull();
+  });
+});

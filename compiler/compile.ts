@@ -20,6 +20,12 @@ export interface CompileResult {
   readonly linkReport: string;
   /** Compiling passed CompileOptions.deadline and was abandoned (no image, no diagnostics). */
   readonly timedOut?: boolean;
+  /**
+   * The program compiles, but these instructions call runtime functions gorun
+   * does not implement yet (GO, the channel instructions, runtime.GC): the
+   * command line refuses to run it and `gorun check` reports them. Sorted.
+   */
+  readonly unimplemented: readonly Diagnostic[];
 }
 
 export interface CompileOptions {
@@ -34,7 +40,7 @@ export function compile(source: string, file: string, arch: Arch, opts: CompileO
   try {
     return compileBy(source, file, arch, opts, deadline);
   } catch (e) {
-    if (e instanceof CompileTimedOut) return { image: null, diagnostics: [], linkReport: '', timedOut: true };
+    if (e instanceof CompileTimedOut) return { image: null, diagnostics: [], linkReport: '', timedOut: true, unimplemented: [] };
     throw e;
   }
 }
@@ -71,7 +77,8 @@ function compileBy(source: string, file: string, arch: Arch, opts: CompileOption
   });
   const deferArgs = Math.max(0, ...lowered.map((lf) => lf.deferArgs));
   linkFuncs.push(...runtimeLinkFuncs(t, info, ro, diags, { testFuncs, deferArgs }));
-  if (diags.count > 0) return { image: null, diagnostics: sortDiagnostics(diags.list), linkReport: '' };
+  const unimplemented = sortDiagnostics(lowered.flatMap((lf) => lf.unimplemented));
+  if (diags.count > 0) return { image: null, diagnostics: sortDiagnostics(diags.list), linkReport: '', unimplemented };
 
   deadline.check();
   const checkFuncs = new Map<string, CheckFunc>(linkFuncs.map((f) => [f.name, { name: f.name, nosplit: f.frame.nosplit, locals: f.frame.frame, progs: f.progs }]));
@@ -81,10 +88,10 @@ function compileBy(source: string, file: string, arch: Arch, opts: CompileOption
       const decl = info.funcs.get(f.func)?.decl;
       diags.error(decl?.pos ?? { line: 1, col: 1 }, f.report.trimEnd());
     }
-    return { image: null, diagnostics: sortDiagnostics(diags.list), linkReport: failures.map((f) => f.report).join('') };
+    return { image: null, diagnostics: sortDiagnostics(diags.list), linkReport: failures.map((f) => f.report).join(''), unimplemented };
   }
   deadline.check();
   const image = link(t, file, info, ro, linkFuncs, deadline);
   deadline.check();
-  return { image, diagnostics: [], linkReport: '' };
+  return { image, diagnostics: [], linkReport: '', unimplemented };
 }

@@ -45,6 +45,8 @@ export class FuncLowerer implements LowerCtx {
   private readonly slots = new Map<string, { slot: Slot; region: 'arg' | 'local' | 'capture' }>();
   private readonly labelIds = new Map<string, number>();
   private deferWraps = 0;
+  /** The instruction being lowered (callSym names it when it needs what gorun lacks). */
+  private cur: Instr | null = null;
 
   constructor(readonly info: ProgramInfo, readonly decl: TextDecl, readonly data: DataNeeds, readonly diags: Diagnostics, private readonly deadline: Deadline = NO_DEADLINE) {
     this.t = info.t;
@@ -53,7 +55,7 @@ export class FuncLowerer implements LowerCtx {
     this.mv = new Mover(this.t, this.pl, () => this.out.ctxtOff, (b) => data.strSym(b));
     this.out = {
       name: decl.name, decl, sig, pl: this.pl, locals: [], localsSize: 0, outSize: 0, calls: new Set(),
-      hasCall: false, usesDefer: false, deferArgs: 0, exitLabel: -1, rets: [], ctxtOff: -1, extra: [],
+      hasCall: false, usesDefer: false, deferArgs: 0, exitLabel: -1, rets: [], ctxtOff: -1, extra: [], unimplemented: [],
     };
     for (const s of sig.params) this.slots.set(s.name, { slot: s, region: 'arg' });
     for (const s of sig.results) this.slots.set(s.name, { slot: s, region: 'arg' });
@@ -90,6 +92,7 @@ export class FuncLowerer implements LowerCtx {
       this.deadline.tick();
       for (const [name, l] of this.decl.labels) if (l.index === i) this.pl.bind(this.labelIds.get(name)!);
       this.pl.line = ins.line;
+      this.cur = ins;
       try {
         this.instr(ins);
       } catch (e) {
@@ -443,6 +446,10 @@ export class FuncLowerer implements LowerCtx {
   }
 
   callSym(name: string) {
+    // Noted at the instruction that needs it: the command line refuses to run it, and `gorun check` says so.
+    if (this.info.funcs.get(name)?.runtime?.absent && this.cur) {
+      this.out.unimplemented.push({ pos: this.cur.pos, message: `${this.cur.mnem} needs ${name}, which gorun does not implement yet (docs/status.md)` });
+    }
     this.out.calls.add(name);
     this.out.hasCall = true;
     // A runtime function that panics puts gopanic's argument (an eface) in our outgoing area.

@@ -4,7 +4,7 @@
 // linker.
 import type { Target } from '../isa/target.js';
 import type { Instr, Operand, TextDecl } from './ast.js';
-import type { Pos } from './diag.js';
+import type { Diagnostic, Pos } from './diag.js';
 import type { ProgList } from './proglist.js';
 import type { FuncSig, ProgramInfo, Slot } from './symbols.js';
 import type { Type } from './types.js';
@@ -43,6 +43,8 @@ export interface LoweredFunc {
   ctxtOff: number;
   /** Synthesized functions (DEFER PRINT wrappers) to compile too. */
   readonly extra: TextDecl[];
+  /** Instructions that call runtime functions gorun does not implement yet (abi/funcs.ts `absent`). */
+  readonly unimplemented: Diagnostic[];
 }
 
 export interface LowerCtx {

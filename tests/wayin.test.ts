@@ -50,4 +50,13 @@ describe('the compiler', () => {
     expect(Date.now() - t0).toBeLessThan(300);
     expect(compile('TEXT main.main()\n    RET\n', 'ok.gasm', 'amd64', { deadline: Date.now() + 60_000 }).image).not.toBeNull();
   });
+  it('names each instruction that needs a runtime function gorun does not implement yet', () => {
+    const src = 'TEXT main.f()\n    RET\n\nTEXT main.main()\n    GO main.f()\n    CALL runtime.GC()\n    RET\n';
+    const r = compile(src, 'go.gasm', 'arm');
+    expect([r.diagnostics, r.image === null]).toEqual([[], false]);
+    expect(r.unimplemented).toEqual([
+      { pos: { line: 5, col: 5 }, message: 'GO needs runtime.newproc, which gorun does not implement yet (docs/status.md)' },
+      { pos: { line: 6, col: 5 }, message: 'CALL needs runtime.GC, which gorun does not implement yet (docs/status.md)' },
+    ]);
+  });
 });

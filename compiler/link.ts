@@ -132,7 +132,7 @@ export function link(t: Target, file: string, info: ProgramInfo, ro: Rodata, fun
   const gAddr = globals.map((g) => {
     d0 = Math.ceil(d0 / W) * W;
     const a = d0;
-    symbols.set(g.name, { addr: a, size: g.type.size, kind: 'data' });
+    symbols.set(g.name, { addr: a, size: g.type.size, kind: 'data', ptrs: g.type.ptrs });
     d0 += Math.max(g.type.size, 1);
     return a;
   });
@@ -203,10 +203,12 @@ function funcInfo(t: Target, f: LinkFunc, entry: number, size: number, pcsp: Fun
     argsSize: sig?.argsSize ?? 0, paramsSize: sig?.paramsSize ?? 0, localsSize: lf?.localsSize ?? 0,
     nosplit: fr.nosplit, autoNosplit: fr.autoNosplit, split: fr.split, needsCtxt: fr.needsCtxt, leaf: fr.leaf,
     argPtrs, localPtrs,
-    params: (sig?.params ?? []).map((p) => ({ name: p.name, off: p.off, size: p.type.size })),
+    params: (sig?.params ?? []).map(slotInfo), results: (sig?.results ?? []).map(slotInfo), locals: (lf?.locals ?? []).map(slotInfo),
     pcsp, pcln, hostId: f.hostId, deferReturnPC,
   };
 }
+
+const slotInfo = (s: { name: string; off: number; type: Type }) => ({ name: s.name, off: s.off, size: s.type.size });
 
 /** A region's pointer map, one entry per word; its slots lie inside it. */
 function ptrMap(words: number, slots: readonly { off: number; type: Type }[], W: number): boolean[] {

@@ -59,4 +59,16 @@ describe('the compiler', () => {
       { pos: { line: 6, col: 5 }, message: 'CALL needs runtime.GC, which gorun does not implement yet (docs/status.md)' },
     ]);
   });
+  it("keeps the names and offsets of every frame slot and each global's pointer map in the image", () => {
+    const src = 'GLOBL main.p *int\nGLOBL main.n int\nTEXT main.f(a int, p *int) (r int)\n    LOCAL x int\n    LOCAL q *int\n    MOV $1, r\n    RET\nTEXT main.main()\n    CALL main.f($1, $0) -> R0\n    RET\n';
+    for (const [arch, W] of [['amd64', 8], ['386', 4]] as const) {
+      const img = compile(src, 'slots.gasm', arch).image!;
+      const f = img.funcs.find((g) => g.name === 'main.f')!;
+      expect(f.params).toEqual([{ name: 'a', off: 0, size: W }, { name: 'p', off: W, size: W }]);
+      expect(f.results).toEqual([{ name: 'r', off: 2 * W, size: W }]);
+      expect(f.locals).toEqual([{ name: 'x', off: 0, size: W }, { name: 'q', off: W, size: W }]);
+      expect(img.symbols.get('main.p')!.ptrs).toEqual([true]);
+      expect(img.symbols.get('main.n')!.ptrs).toEqual([false]);
+    }
+  });
 });

@@ -3,8 +3,12 @@
 // state.
 
 export type RuntimeEvent =
-  /** A split check failed and f called morestack, which recorded where f and its caller were. `guard` is stackguard0 read as a signed word (the sentinels of abi/stack.ts are negative). */
-  | { k: 'morestack'; fn: string; sp: number; guard: number; schedPC: number; schedSP: number; ctxt: number; morebufPC: number; morebufSP: number; caller: string }
+  /**
+   * A split check failed and f called morestack, which recorded where f and
+   * its caller were. `guard` is stackguard0 read as a signed word (the
+   * sentinels of abi/stack.ts are negative); [lo, hi) is the goroutine's stack.
+   */
+  | { k: 'morestack'; fn: string; sp: number; guard: number; lo: number; hi: number; schedPC: number; schedSP: number; ctxt: number; morebufPC: number; morebufSP: number; caller: string }
   /** rewindmorestack decoded the branch after the morestack call. */
   | { k: 'rewind'; jmpPC: number; bytes: number[]; resumePC: number; fn: string }
   /** stackguard0 held StackPreempt: newstack yields the goroutine instead of growing its stack. */
@@ -36,7 +40,7 @@ export type RuntimeEvent =
   | { k: 'resume'; fn: string; pc: number; sp: number; atStart: boolean };
 
 /** At most this many frames are listed in a copy event. */
-export const COPY_FRAMES = 1000;
+export const COPY_FRAMES = 100_000;
 
 /** A frame as the runtime's traceback sees it: its function, SP and the caller's SP (its top). */
 export interface FrameInfo {

@@ -348,6 +348,7 @@ function emitMorestack(st: State, g: number): void {
   const schedPC = st.sched(g, Gobuf.pc), schedSP = st.sched(g, Gobuf.sp);
   st.emit({
     k: 'morestack', fn: st.funcName(schedPC), sp: schedSP, guard: st.lds(g + G.stackguard0 * st.W),
+    lo: st.gField(g, G.stackLo), hi: st.gField(g, G.stackHi),
     schedPC, schedSP, ctxt: st.sched(g, Gobuf.ctxt),
     morebufPC: st.morebuf(Gobuf.pc), morebufSP: st.morebuf(Gobuf.sp), caller: st.funcName(st.morebuf(Gobuf.pc) - 1),
   });

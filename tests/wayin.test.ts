@@ -30,13 +30,24 @@ describe('the runtime keeps to --timeout', () => {
     expect([copies, r.stats.stackGrowths]).toEqual([9, 9]);
   });
 
-  it('lists at most 1000 frames in a copy event, however deep the stack', () => {
+  it('lists at most 100000 frames in a copy event, however deep the stack', () => {
     const img = compile(TINY, 'tiny.gasm', '386').image!;
     const seen: [number, boolean][] = [];
-    const run = start(img, { maxSteps: 2_000_000, stderr: () => {}, observer: (e) => { if (e.k === 'copy') seen.push([e.frames.length, e.framesTruncated]); } });
+    const run = start(img, { maxSteps: 5_000_000, stderr: () => {}, observer: (e) => { if (e.k === 'copy') seen.push([e.frames.length, e.framesTruncated]); } });
     while (run.resume() === RUNNING);
-    expect(seen.at(-1)).toEqual([1000, true]);
+    expect(seen.at(-1)).toEqual([100_000, true]);
     expect(seen[0]![1]).toBe(false);
+  });
+});
+
+describe('the events explain narrates from', () => {
+  it('a morestack event gives the stack it failed on: stackguard0 is lo + StackGuard', () => {
+    const img = compile(TINY, 'tiny.gasm', 'amd64').image!;
+    const ev: { lo: number; hi: number; guard: number }[] = [];
+    const run = start(img, { maxSteps: 100_000, stderr: () => {}, observer: (e) => { if (e.k === 'morestack') ev.push(e); } });
+    while (run.resume() === RUNNING);
+    expect(ev.length).toBeGreaterThan(2);
+    for (const [i, e] of ev.entries()) expect([e.hi - e.lo, e.guard - e.lo]).toEqual([2048 << i, 256]);
   });
 });
 

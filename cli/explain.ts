@@ -7,13 +7,24 @@ import { StackForceMove, StackPreempt, StackSmall } from '../abi/stack.js';
 import type { FuncInfo, Image } from '../compiler/image.js';
 import { targetOf } from '../isa/target.js';
 import type { RuntimeEvent } from '../runtime/events.js';
+import type { RunResult } from '../runtime/run.js';
+import type { Memory } from '../vm/memory.js';
 import { hex } from '../runtime/format.js';
 
+
+export interface NarratorOptions {
+  /** Every adjusted word, not a summary per slot. */
+  readonly verbose: boolean;
+  /** The run's --max-stack (undefined: the target's default). */
+  readonly maxStack?: number;
+  /** The run's memory, once it has started. */
+  readonly memory: () => Memory | null;
+}
 
 export class Narrator {
   private growth = 0;
   private adjusted = 0;
-  constructor(private readonly img: Image, private readonly write: (s: string) => void) {}
+  constructor(private readonly img: Image, readonly opts: NarratorOptions, private readonly write: (s: string) => void) {}
 
   private fn(name: string): FuncInfo | undefined {
     return this.img.funcs.find((f) => f.name === name);
@@ -75,6 +86,11 @@ export class Narrator {
           : `  resume ${e.fn} at ${hex(e.pc)}, past its split check, with SP ${hex(e.sp)}\n`);
         return;
     }
+  }
+
+  /** The end of the run. */
+  finish(res: RunResult): void {
+    this.summary(res.stats.steps);
   }
 
   summary(steps: number): void {

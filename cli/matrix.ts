@@ -26,8 +26,9 @@ export function runCell(file: string, source: string, arch: Arch, opts: Omit<Run
   const problems = e.bad.map(formatBadExpectation);
   if (!e.any) problems.push('no // expect lines for this target');
   const r = compile(source, file, arch);
-  if (!r.image) {
-    return { ok: false, growths: 0, copied: 0, problems: [...problems, ...r.diagnostics.map((d) => formatDiagnostic(file, source, d).trimEnd())] };
+  if (!r.image || r.unimplemented.length > 0) {
+    const refused = r.image ? r.unimplemented : r.diagnostics;
+    return { ok: false, growths: 0, copied: 0, problems: [...problems, ...refused.map((d) => formatDiagnostic(file, source, d).trimEnd())] };
   }
   const chunks: Buffer[] = [];
   let res;

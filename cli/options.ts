@@ -1,6 +1,7 @@
 // Options shared by the commands that run programs (docs/cli.md), validated into RunOptions.
 import { Command, Option } from 'commander';
 import type { RunOptions } from '../runtime/run.js';
+import { PAGE } from '../vm/memory.js';
 import { UsageError } from './commands.js';
 
 export interface RawRunOpts {
@@ -33,14 +34,19 @@ function intOpt(name: string, v: string | undefined, min: number): number | unde
   return n;
 }
 
+/** The arena is handed out in pages: --max-memory is rounded up to a whole number of them. */
+function arenaSize(bytes: number | undefined): number | undefined {
+  return bytes === undefined ? undefined : Math.ceil(bytes / PAGE) * PAGE;
+}
+
 export function runOptions(o: RawRunOpts): Omit<RunOptions, 'stderr'> {
   for (const [flag, set] of [['--gctrace', o.gctrace], ['--checkptr', o.checkptr], ['--trace', o.trace]] as const) {
     if (set) throw new UsageError(`${flag} is not implemented yet (see docs/status.md)`);
   }
   const stackMin = intOpt('--stack-min', o.stackMin, 1024);
   if (stackMin !== undefined && (stackMin & (stackMin - 1)) !== 0) throw new UsageError(`--stack-min ${stackMin}: want a power of two >= 1024`);
-  const maxMemory = intOpt('--max-memory', o.maxMemory, 1 << 20);
-  if (maxMemory !== undefined && maxMemory > 3 * 1024 ** 3) throw new UsageError(`--max-memory ${maxMemory}: at most ${3 * 1024 ** 3}`);
+  const maxMemory = arenaSize(intOpt('--max-memory', o.maxMemory, 1 << 20));
+  if (maxMemory !== undefined && maxMemory > 3 * 1024 ** 3) throw new UsageError(`--max-memory ${o.maxMemory}: at most ${3 * 1024 ** 3}`);
   return {
     stackMin, maxMemory,
     maxStack: intOpt('--max-stack', o.maxStack, 1),

@@ -149,9 +149,10 @@ describe('gorun bundle', () => {
   });
 
   it('run: a program using what is not built yet is refused by name, exit 1', () => {
-    const r = gorun(tmpFile('d.gasm', 'TEXT main.f()\n    RET\n\nTEXT main.main()\n    GO main.f()\n    RET\n'));
+    const f = tmpFile('d.gasm', 'TEXT main.f()\n    RET\n\nTEXT main.main()\n    GO main.f()\n    RET\n');
+    const r = gorun(f);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^gorun: this program uses runtime\.newproc, which gorun does not implement yet/);
+    expect(r.err).toBe(`${f}:5:5: GO needs runtime.newproc, which gorun does not implement yet (docs/status.md)\n\t    GO main.f()\n\t    ^\n`);
   });
 
   it('explain narrates each growth on stdout, from the failed check to the resume', () => {

@@ -76,13 +76,14 @@ function build(): Command {
     });
 
   addRunOptions(program.command('explain <file>')
-    .description('run with a narration of every stack growth (on stdout): the failed split check, morestack, rewindmorestack, the copy, each adjusted pointer, the resume')
-    .addOption(archOption().default('amd64')))
+    .description('run with a narration of every stack growth (on stdout): the failed split check, morestack, rewindmorestack, the copy, the adjusted pointers by slot, the resume')
+    .addOption(archOption().default('amd64'))
+    .option('--verbose', 'every adjusted pointer on a line of its own, not a summary per slot'))
     .allowExcessArguments(true)
-    .action(async (file: string, opts: RawRunOpts & { arch: Arch }, cmd: Command) => {
+    .action(async (file: string, opts: RawRunOpts & { arch: Arch; verbose?: boolean }, cmd: Command) => {
       oneFile(file, extraArgs(cmd), 'explain');
       const ro = runOptions(opts);
-      process.exitCode = await explainCommand(file, loadSource(file), opts.arch, ro, stdout, stderr);
+      process.exitCode = await explainCommand(file, loadSource(file), opts.arch, { ...ro, verbose: !!opts.verbose }, stdout, stderr);
     });
 
   addRunOptions(program.command('matrix <files...>')

@@ -254,3 +254,44 @@ describe('gorun at the command line: bad input gets one clear line', () => {
     }
   });
 });
+
+describe('gorun explain, for a learner', () => {
+  it('summarises each growth by slot: growstack in under 200 lines, naming `p` and `x`; --verbose gives every word', () => {
+    const r = gorun(['explain', `${EXAMPLES}growstack.gasm`]);
+    expect([r.code, r.err]).toEqual([0, 'ok 10001\n']);
+    const lines = r.out.split('\n').length - 1;
+    expect(lines).toBeLessThan(200);
+    expect(r.out).toMatch(/\n  copystack adjusted 4 pointers into the old stack, in place, before copying:\n    `p` in main\.growStackIter's args \(3 frames\), each pointing at `x` in its caller main\.growStackIter's locals: 0x[0-9a-f]+ -> 0x[0-9a-f]+ in the innermost, …\n    `p` in main\.growStackIter's args, pointing at `x` in its caller main\.main's locals: 0xc0000147f0 -> 0xc000015ff0\n/);
+    const v = gorun(['explain', '--verbose', `${EXAMPLES}growstack.gasm`]);
+    expect(v.out.match(/\n    adjusted a pointer in main\.growStackIter's args at /g)!.length).toBe(15418);
+    expect(v.out).toContain(': 0xc0000147f0 -> 0xc000015ff0 (`p`, pointing at `x` in main.main\'s locals)\n');
+  });
+
+  it('shows the prologue that failed, with its operands, and how stackguard0 is made', () => {
+    const r = gorun(['explain', '--arch', 'arm', `${EXAMPLES}growstack.gasm`]);
+    expect(r.out).toContain('\n  its prologue: MOVW 8(R10), R1; MOVW $-528(R13), R2; CMP R1, R2; MOVW.LS R14, R3; BL.LS runtime.morestack_noctxt(SB) (at 0x11000)\n'
+      + '  stackguard0 0x10014100 = stack.lo 0x10014000 + StackGuard 256, on the stack [0x10014000, 0x10014800) of 2048 bytes\n');
+    const f = gorun(['explain', '--stackforcemove', `${EXAMPLES}growstack.gasm`, '--max-steps', '200']);
+    expect(f.out).toMatch(/\n  stackguard0 holds StackForceMove \(0xfffffffffffffeed, above every SP\): --stackforcemove makes every check fail; the real guard is stack\.lo 0xc0000\w+ \+ StackGuard 256 = 0xc0000\w+, on the stack /);
+  });
+
+  it('names a global that holds a pointer into the stack: copystack cannot fix it', () => {
+    const r = gorun(['explain', `${EXAMPLES}stale.gasm`]);
+    expect(r.err).toBe('x = 43 *p = 42 p == &x: false\n');
+    expect(r.out).toContain('\n  main.p holds 0xc0000147e0 (the address of `x` in main.main\'s locals) — a pointer into the stack outside any frame: copystack does not fix it, so from now on it points into the old stack, which is freed\n');
+    expect(r.out.match(/main\.p holds/g)!.length).toBe(1);
+  });
+
+  it('narrates a fatal growth to its end: split stack overflow (SP below lo), stack overflow (--max-stack)', () => {
+    const s = gorun(['explain', `${EXAMPLES}splitoverflow.gasm`]);
+    expect(s.code).toBe(2);
+    expect(s.out).toContain('\n  newstack: SP 0xc000013a48 is 1464 bytes below the stack\'s low end 0xc000014000 (stack [0xc000014000, 0xc000014800)): frames have already been written below the stack');
+    expect(s.out).toMatch(/\n  The runtime throws: fatal error: runtime: split stack overflow .*\n0 stack moves; the run ended in the 1st failed split check\. \d+ instructions\.\n$/);
+    const o = gorun(['explain', '--arch', '386', '--max-stack', '100000', `${EXAMPLES}overflow.gasm`]);
+    expect(o.code).toBe(2);
+    expect(o.out).toMatch(/\n  newstack: doubling the 65536-byte stack would make it 131072 bytes, more than the maximum stack of 100000 bytes \(--max-stack; Go's debug\.SetMaxStack\)\.\n  The runtime throws: fatal error: stack overflow .*\n5 stack moves; the run ended in the 6th failed split check\./);
+    const m = gorun(['explain', '--max-memory', '1048576', `${EXAMPLES}deeprec.gasm`]);
+    expect(m.code).toBe(3);
+    expect(m.out).toMatch(/\n  the run stopped here: memory limit reached: out of memory: cannot allocate 524288 bytes .*\n/);
+  });
+});

@@ -52,21 +52,33 @@ export class StreamSink implements Sink {
   }
 }
 
-/** A Sink that keeps what is written (tests, the fuzzer): never full. */
+/** A Sink that keeps what is written (tests, the fuzzer): never full; past `limit` bytes it only counts. */
 export class MemorySink implements Sink {
   private readonly chunks: Buffer[] = [];
   private lineStart = true;
+  private kept = 0;
+  private total = 0;
   readonly full = false;
+
+  constructor(private readonly limit = Infinity) {}
 
   write(c: string | Uint8Array): void {
     if (c.length === 0) return;
     this.lineStart = endsLine(c);
-    this.chunks.push(typeof c === 'string' ? Buffer.from(c) : Buffer.from(c));
+    const b = typeof c === 'string' ? Buffer.from(c) : Buffer.from(c);
+    this.total += b.length;
+    if (this.kept >= this.limit) return;
+    const part = b.length > this.limit - this.kept ? b.subarray(0, this.limit - this.kept) : b;
+    this.chunks.push(part);
+    this.kept += part.length;
   }
 
   drained(): Promise<void> { return Promise.resolve(); }
   get atLineStart(): boolean { return this.lineStart; }
-  /** Everything written, as UTF-8 text. */
-  text(): string { return Buffer.concat(this.chunks).toString(); }
-  get bytes(): number { return this.chunks.reduce((n, c) => n + c.length, 0); }
+  /** Everything written, as UTF-8 text; past the limit, a last line says how much more there was. */
+  text(): string {
+    const t = Buffer.concat(this.chunks).toString();
+    return this.total > this.kept ? `${t}\n[${this.total - this.kept} more bytes]` : t;
+  }
+  get bytes(): number { return this.total; }
 }

@@ -2,7 +2,7 @@
 // tests and the fuzzer can run them in-process.
 import { readFileSync } from 'node:fs';
 import { compile } from '../compiler/compile.js';
-import { formatDiagnostic, type Diagnostic } from '../compiler/diag.js';
+import { formatDiagnostics, type Diagnostic } from '../compiler/diag.js';
 import type { Image } from '../compiler/image.js';
 import { listing } from '../compiler/listing.js';
 import type { Arch } from '../isa/target.js';
@@ -57,14 +57,12 @@ export function checkCommand(file: string, src: string, arches: readonly Arch[],
     }
   }
   const all = [...seen.values()].sort((a, b) => a.d.pos.line - b.d.pos.line || a.d.pos.col - b.d.pos.col);
-  for (const { d, arches: on } of all) {
-    const suffix = on.length < arches.length ? ` [${on.join(' ')}]` : '';
-    err.write(formatDiagnostic(name, src, { pos: d.pos, message: d.message + suffix }));
-  }
-  for (const b of expectations(src, arches[0]!).bad) {
-    const col = src.split('\n')[b.line - 1]!.indexOf('//') + 1;
-    err.write(formatDiagnostic(name, src, { pos: { line: b.line, col }, message: `warning: ${formatBadExpectation(b).replace(/^line \d+: /, '')}` }));
-  }
+  err.write(formatDiagnostics(name, src, all.map(({ d, arches: on }) => ({ pos: d.pos, message: d.message + (on.length < arches.length ? ` [${on.join(' ')}]` : '') }))));
+  const lines = src.split('\n');
+  err.write(formatDiagnostics(name, src, expectations(src, arches[0]!).bad.map((b) => ({
+    pos: { line: b.line, col: lines[b.line - 1]!.indexOf('//') + 1 },
+    message: `warning: ${formatBadExpectation(b).replace(/^line \d+: /, '')}`,
+  }))));
   return all.length > 0 ? 1 : 0;
 }
 
@@ -72,7 +70,7 @@ export function disasmCommand(file: string, src: string, arch: Arch, func: strin
   const name = displayName(file);
   const r = compile(src, name, arch);
   if (!r.image) {
-    for (const d of r.diagnostics) err.write(formatDiagnostic(name, src, d));
+    err.write(formatDiagnostics(name, src, r.diagnostics));
     return 1;
   }
   if (func && !r.image.funcs.some((f) => f.name === func)) {
@@ -105,7 +103,7 @@ function prepare(file: string, src: string, arch: Arch, opts: CliRunOptions, err
     return 3;
   }
   if (!r.image || r.unimplemented.length > 0) {
-    for (const d of r.image ? r.unimplemented : r.diagnostics) err.write(formatDiagnostic(name, src, d));
+    err.write(formatDiagnostics(name, src, r.image ? r.unimplemented : r.diagnostics));
     return 1;
   }
   const timeoutMs = opts.timeoutMs ? Math.max(1, deadline - Date.now()) : undefined;

@@ -3,7 +3,7 @@
 // bytes copied per target.
 import { readFileSync } from 'node:fs';
 import { compile } from '../compiler/compile.js';
-import { formatDiagnostic } from '../compiler/diag.js';
+import { formatDiagnostics } from '../compiler/diag.js';
 import type { Arch } from '../isa/target.js';
 import { NotImplemented, runImage, type RunOptions } from '../runtime/run.js';
 import { compare, expectations, formatBadExpectation, observe } from './expect.js';
@@ -28,7 +28,7 @@ export function runCell(file: string, source: string, arch: Arch, opts: Omit<Run
   const r = compile(source, file, arch);
   if (!r.image || r.unimplemented.length > 0) {
     const refused = r.image ? r.unimplemented : r.diagnostics;
-    return { ok: false, growths: 0, copied: 0, problems: [...problems, ...refused.map((d) => formatDiagnostic(file, source, d).trimEnd())] };
+    return { ok: false, growths: 0, copied: 0, problems: [...problems, formatDiagnostics(file, source, refused).trimEnd()] };
   }
   const chunks: Buffer[] = [];
   let res;

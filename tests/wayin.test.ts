@@ -295,3 +295,17 @@ describe('gorun explain, for a learner', () => {
     expect(m.out).toMatch(/\n  the run stopped here: memory limit reached: out of memory: cannot allocate 524288 bytes .*\n/);
   });
 });
+
+describe('diagnostics of a long line', () => {
+  it('show the line around the column, and at most 100 of them', async () => {
+    const { formatDiagnostic, formatDiagnostics } = await import('../compiler/diag.js');
+    const line = `    MOV $${'1+'.repeat(200)}08, R0`;
+    const src = `TEXT main.main()\n${line}\n    RET\n`;
+    const d = { pos: { line: 2, col: line.indexOf('08') + 1 }, message: 'bad number literal 08' };
+    expect(formatDiagnostic('p.gasm', src, d)).toBe(`p.gasm:2:${d.pos.col}: bad number literal 08\n\t…${line.slice(d.pos.col - 81, d.pos.col + 79)}\n\t${' '.repeat(81)}^\n`);
+    const many = Array.from({ length: 150 }, () => d);
+    const text = formatDiagnostics('p.gasm', src, many);
+    expect(text.split('\n').length - 1).toBe(100 * 3 + 1);
+    expect(text.endsWith('p.gasm: too many errors (50 more not shown)\n')).toBe(true);
+  });
+});

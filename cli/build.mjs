@@ -1,6 +1,7 @@
 // Build: bundle the gorun command into one CommonJS file (fast start-up), the
 // package's bin (cli/gorun.cjs) beside it, its V8 code cache, the benchmark,
-// and the playground (dist/web/: a static page, web/ and docs/playground.md).
+// the fuzzer, and the playground (dist/web/: a static page, web/ and
+// docs/playground.md).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -10,15 +11,17 @@ await build({ ...common, format: 'cjs', entryPoints: ['cli/main.ts'], outfile: '
 copyFileSync('cli/gorun.cjs', 'dist/gorun.cjs');
 chmodSync('dist/gorun.cjs', 0o755);
 
-// The benchmark is an ES module (it finds the repository from import.meta.url);
-// commander is CommonJS, so give it a require().
-await build({
-  ...common,
-  format: 'esm',
-  entryPoints: ['bench/bench.ts'],
-  outfile: 'dist/bench.js',
-  banner: { js: "import { createRequire as __gorunRequire } from 'node:module';\nconst require = __gorunRequire(import.meta.url);" },
-});
+// The benchmark and the fuzzer are ES modules (they find the repository from
+// import.meta.url); commander is CommonJS, so give them a require().
+for (const [entry, outfile] of [['bench/bench.ts', 'dist/bench.js'], ['fuzz/fuzz.ts', 'dist/fuzz.js']]) {
+  await build({
+    ...common,
+    format: 'esm',
+    entryPoints: [entry],
+    outfile,
+    banner: { js: "import { createRequire as __gorunRequire } from 'node:module';\nconst require = __gorunRequire(import.meta.url);" },
+  });
+}
 
 // The playground: the worker first (its code goes into the page as a string,
 // run from a Blob, so that the page also works from file://), then the page

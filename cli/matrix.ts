@@ -3,7 +3,7 @@
 // bytes copied per target.
 import { readFileSync } from 'node:fs';
 import { compile } from '../compiler/compile.js';
-import { formatDiagnostic } from '../compiler/diag.js';
+import { formatDiagnostics } from '../compiler/diag.js';
 import type { Arch } from '../isa/target.js';
 import type { RunOptions } from '../runtime/run.js';
 import { compare, expectations, formatBadExpectation, observe } from './expect.js';
@@ -27,9 +27,7 @@ export function runCell(file: string, source: string, arch: Arch, opts: Omit<Run
   const problems = e.bad.map(formatBadExpectation);
   if (!e.any) problems.push('no // expect lines for this target');
   const r = compile(source, file, arch);
-  if (!r.image) {
-    return { ok: false, growths: 0, copied: 0, problems: [...problems, ...r.diagnostics.map((d) => formatDiagnostic(file, source, d).trimEnd())] };
-  }
+  if (!r.image) return { ok: false, growths: 0, copied: 0, problems: [...problems, formatDiagnostics(file, source, r.diagnostics).trimEnd()] };
   const chunks: Buffer[] = [];
   const res = runTraced(r.image, file, { ...opts, stderr: (c) => chunks.push(Buffer.from(c)) }, trace === undefined ? null : openTrace(trace));
   const stderr = Buffer.concat(chunks).toString();

@@ -1,6 +1,7 @@
 // Options shared by the commands that run programs (docs/cli.md), validated into RunOptions.
 import { Command, Option } from 'commander';
 import type { RunOptions } from '../runtime/run.js';
+import { PAGE } from '../vm/memory.js';
 import { UsageError } from './errors.js';
 
 export interface RawRunOpts {
@@ -42,11 +43,16 @@ export function godebugGctrace(godebug: string | undefined): boolean {
   return false;
 }
 
+/** The arena is handed out in pages: --max-memory is rounded up to a whole number of them. */
+function arenaSize(bytes: number | undefined): number | undefined {
+  return bytes === undefined ? undefined : Math.ceil(bytes / PAGE) * PAGE;
+}
+
 export function runOptions(o: RawRunOpts, godebug: string | undefined = process.env.GODEBUG): Omit<RunOptions, 'stderr'> {
   const stackMin = intOpt('--stack-min', o.stackMin, 1024);
   if (stackMin !== undefined && (stackMin & (stackMin - 1)) !== 0) throw new UsageError(`--stack-min ${stackMin}: want a power of two >= 1024`);
-  const maxMemory = intOpt('--max-memory', o.maxMemory, 1 << 20);
-  if (maxMemory !== undefined && maxMemory > 3 * 1024 ** 3) throw new UsageError(`--max-memory ${maxMemory}: at most ${3 * 1024 ** 3}`);
+  const maxMemory = arenaSize(intOpt('--max-memory', o.maxMemory, 1 << 20));
+  if (maxMemory !== undefined && maxMemory > 3 * 1024 ** 3) throw new UsageError(`--max-memory ${o.maxMemory}: at most ${3 * 1024 ** 3}`);
   return {
     stackMin, maxMemory,
     maxStack: intOpt('--max-stack', o.maxStack, 1),

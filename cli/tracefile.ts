@@ -5,6 +5,7 @@ import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Image } from '../compiler/image.js';
 import { targetOf } from '../isa/target.js';
+import type { Observer } from '../runtime/events.js';
 import { RUNNING, start, type Run, type RunOptions, type RunResult } from '../runtime/run.js';
 import { UsageError } from './errors.js';
 import { TraceRecorder, type TraceMeta } from './trace.js';
@@ -41,29 +42,54 @@ function recordedOptions(opts: Omit<RunOptions, 'stderr'>): TraceMeta['options']
   return out;
 }
 
-/** Run to the end, recording a trace into `trace` when given; the file is written even if the run fails. */
+/**
+ * One run's trace file: the recorder fed by the run's observer (and the
+ * caller's own observer after it), written and closed by finish(), however
+ * the run ended. A run that never started leaves no file behind.
+ */
+export class TraceSession {
+  private run: Run | null = null;
+  private readonly rec: TraceRecorder;
+
+  constructor(private readonly target: TraceTarget, img: Image, program: string, opts: Omit<RunOptions, 'stderr'>) {
+    this.rec = new TraceRecorder({ program, arch: img.arch, options: recordedOptions({ ...opts, observer: undefined }) }, () => this.run?.steps ?? 0, targetOf(img.arch).ptrSize);
+  }
+
+  /** The observer to give the run: the recorder first, then `user`. */
+  observer(user?: Observer): Observer {
+    return user ? (e) => { this.rec.event(e); user(e); } : (e) => this.rec.event(e);
+  }
+
+  /** The run that started (its step clock times the events). */
+  attach(run: Run): void {
+    this.run = run;
+  }
+
+  /** Write the file (the run's end, or null: gorun itself stopped it) and close it. */
+  finish(result: RunResult | null): void {
+    if (this.run) {
+      this.rec.end(result, result ? undefined : 'gorun stopped with an internal error');
+      writeSync(this.target.fd, this.rec.json());
+    }
+    closeSync(this.target.fd);
+    // Failed before it ran (the VM's memory could not be had): no trace, and no empty file left behind.
+    if (!this.run) unlinkSync(this.target.path);
+  }
+}
+
+/** Run to the end in one go (matrix), recording a trace into `trace` when given. */
 export function runTraced(img: Image, program: string, opts: RunOptions, trace: TraceTarget | null): RunResult {
-  let run: Run | null = null;
-  const rec = trace ? new TraceRecorder({ program, arch: img.arch, options: recordedOptions({ ...opts, observer: undefined }) }, () => run?.steps ?? 0, targetOf(img.arch).ptrSize) : null;
-  const user = opts.observer;
-  const observer = rec ? (user ? (e: Parameters<typeof rec.event>[0]) => { rec.event(e); user(e); } : (e: Parameters<typeof rec.event>[0]) => rec.event(e)) : user;
+  const ts = trace ? new TraceSession(trace, img, program, opts) : null;
   let result: RunResult | null = null;
   try {
-    run = start(img, { ...opts, observer });
+    const run = start(img, { ...opts, observer: ts ? ts.observer(opts.observer) : opts.observer });
+    ts?.attach(run);
     for (;;) {
       const r = run.resume();
       if (r !== RUNNING) { result = r; return r; }
     }
   } finally {
-    if (rec && trace && run) {
-      rec.end(result, result ? undefined : 'gorun stopped with an internal error');
-      writeSync(trace.fd, rec.json());
-    }
-    if (trace) {
-      closeSync(trace.fd);
-      // Failed before it ran (the VM's memory could not be had): no trace, and no empty file left behind.
-      if (!run) unlinkSync(trace.path);
-    }
+    ts?.finish(result);
   }
 }
 

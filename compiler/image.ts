@@ -11,9 +11,10 @@ export interface PCTable {
   readonly value: readonly number[];
 }
 
+/** A named slot of a frame: a parameter, a result or a local. */
 export interface FuncParam {
   readonly name: string;
-  /** Offset from the argument pointer. */
+  /** Offset from the argument pointer (parameters, results) or from the start of the locals region. */
   readonly off: number;
   readonly size: number;
 }
@@ -44,6 +45,13 @@ export interface FuncInfo {
   readonly argPtrs: readonly boolean[];
   readonly localPtrs: readonly boolean[];
   readonly params: readonly FuncParam[];
+  readonly results: readonly FuncParam[];
+  /**
+   * The locals, by offset in the locals region (at localsBase from SP).
+   * Names starting with `.` are the compiler's own slots: `.ctxt` (the saved
+   * closure context) and temporaries.
+   */
+  readonly locals: readonly FuncParam[];
   /** pc -> SP delta from the entry SP; pc -> source line. */
   readonly pcsp: PCTable;
   readonly pcln: PCTable;
@@ -57,6 +65,8 @@ export interface SymbolInfo {
   readonly addr: number;
   readonly size: number;
   readonly kind: 'text' | 'rodata' | 'data';
+  /** A global's pointer map: one flag per word (data symbols only). */
+  readonly ptrs?: readonly boolean[];
 }
 
 export interface Image {

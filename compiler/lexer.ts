@@ -2,6 +2,7 @@
 // `/* … */` may span lines). Bad literals become diagnostics and an
 // 'error' token, so the parser can go on.
 import { withoutBOM, type Diagnostics, type Pos } from './diag.js';
+import { NO_DEADLINE, type Deadline } from './limits.js';
 
 export type TokKind = 'ident' | 'num' | 'char' | 'str' | 'punct' | 'error';
 
@@ -26,12 +27,13 @@ const BOM = '\uFEFF';
 const isIdentStart = (c: string) => /[A-Za-z_\u00b7]/.test(c) || (c > '\u007f' && c !== BOM);
 const isIdentPart = (c: string) => /[A-Za-z0-9_.\u00b7]/.test(c) || (c > '\u007f' && c !== BOM);
 
-export function lex(source: string, diags: Diagnostics): Line[] {
+export function lex(source: string, diags: Diagnostics, deadline: Deadline = NO_DEADLINE): Line[] {
   const lines: Line[] = [];
   const src = withoutBOM(source).split('\n');
   let inBlock = false;
   let blockStart: Pos = { line: 1, col: 1 };
   src.forEach((raw, i) => {
+    deadline.tick();
     const lineNo = i + 1;
     const text = raw.replace(/\r$/, '');
     const toks: Tok[] = [];

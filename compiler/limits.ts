@@ -38,3 +38,28 @@ export const MAX_CONST_BITS = 512;
 export function nestingMessage(what: 'expression' | 'type'): string {
   return `${what} nested too deeply (more than ${MAX_NESTING} levels)`;
 }
+
+/**
+ * compile()'s time bound (the command line's --timeout). Compiling is
+ * synchronous, so each phase looks at the clock as it goes: the lexer and
+ * the parser every 1024 lines, the lowering every 1024 instructions and
+ * between functions, and compile() between phases. Past the deadline,
+ * check() throws CompileTimedOut, which compile() turns into its result.
+ */
+export class Deadline {
+  private n = 0;
+  constructor(private readonly at: number) {}
+  /** Look at the clock on every 1024th call. */
+  tick(): void {
+    if ((++this.n & 1023) === 0) this.check();
+  }
+  check(): void {
+    if (Date.now() > this.at) throw new CompileTimedOut();
+  }
+}
+
+export const NO_DEADLINE = new Deadline(Infinity);
+
+export class CompileTimedOut extends Error {
+  constructor() { super('compiling took longer than the deadline'); }
+}

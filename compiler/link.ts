@@ -11,6 +11,7 @@ import type { FrameLayout } from './frame.js';
 import type { FuncInfo, Image, SymbolInfo } from './image.js';
 import type { LoweredFunc } from './lowerctx.js';
 import type { Prog } from './proglist.js';
+import { NO_DEADLINE, type Deadline } from './limits.js';
 import type { FuncSig, ProgramInfo } from './symbols.js';
 import { wordsOf, type Type } from './types.js';
 
@@ -107,11 +108,11 @@ function itemSize(t: Target, it: RoItem): number {
   }
 }
 
-export function link(t: Target, file: string, info: ProgramInfo, ro: Rodata, funcs: readonly LinkFunc[]): Image {
+export function link(t: Target, file: string, info: ProgramInfo, ro: Rodata, funcs: readonly LinkFunc[], deadline: Deadline = NO_DEADLINE): Image {
   const W = t.ptrSize;
   ro.addRuntimeData();
   const align = t.family === 'x86' ? 16 : 4;
-  const sized: Sized[] = funcs.map((f) => sizeFunc(t, f.progs, f.labels));
+  const sized: Sized[] = funcs.map((f) => { deadline.check(); return sizeFunc(t, f.progs, f.labels); });
   const symbols = new Map<string, SymbolInfo>();
   let pc = TEXT_BASE[t.arch]!;
   const entries = sized.map((s, i) => {
@@ -139,7 +140,7 @@ export function link(t: Target, file: string, info: ProgramInfo, ro: Rodata, fun
   const gAddr = globals.map((g) => {
     d0 = Math.ceil(d0 / W) * W;
     const a = d0;
-    symbols.set(g.name, { addr: a, size: g.type.size, kind: 'data' });
+    symbols.set(g.name, { addr: a, size: g.type.size, kind: 'data', ptrs: g.type.ptrs });
     d0 += Math.max(g.type.size, 1);
     return a;
   });
@@ -151,6 +152,7 @@ export function link(t: Target, file: string, info: ProgramInfo, ro: Rodata, fun
 
   const text = new Uint8Array(textEnd - textBase).fill(t.family === 'x86' ? 0xcc : 0);
   const fis: FuncInfo[] = funcs.map((f, i) => {
+    deadline.check();
     const s = sized[i]!;
     const entry = entries[i]!;
     const { pcsp, pcln } = encodeFunc(t, s, entry, { sym }, text, entry - textBase);
@@ -212,10 +214,12 @@ function funcInfo(t: Target, f: LinkFunc, entry: number, size: number, pcsp: Fun
     argsSize: sig?.argsSize ?? 0, paramsSize: sig?.paramsSize ?? 0, localsSize: lf?.localsSize ?? 0,
     nosplit: fr.nosplit, autoNosplit: fr.autoNosplit, split: fr.split, needsCtxt: fr.needsCtxt, leaf: fr.leaf,
     argPtrs, localPtrs,
-    params: (sig?.params ?? []).map((p) => ({ name: p.name, off: p.off, size: p.type.size })),
+    params: (sig?.params ?? []).map(slotInfo), results: (sig?.results ?? []).map(slotInfo), locals: (lf?.locals ?? []).map(slotInfo),
     pcsp, pcln, hostId: f.hostId, deferReturnPC,
   };
 }
+
+const slotInfo = (s: { name: string; off: number; type: Type }) => ({ name: s.name, off: s.off, size: s.type.size });
 
 /** A region's pointer map, one entry per word; its slots lie inside it. */
 function ptrMap(words: number, slots: readonly { off: number; type: Type }[], W: number): boolean[] {

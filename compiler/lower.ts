@@ -12,7 +12,7 @@ import { lowerPseudo, PSEUDO } from './pseudo.js';
 import { ConstError, evalConst, fitsWord, isByteLike, sameType, wordsOf, type Type } from './types.js';
 import { AlreadyReported, LowerError, Mover, locAt, type Loc, type Val } from './values.js';
 import type { DataNeeds, LoweredFunc, LowerCtx } from './lowerctx.js';
-import { MAX_SIZE, SIZE_LIMIT_NOTE } from './limits.js';
+import { MAX_SIZE, NO_DEADLINE, SIZE_LIMIT_NOTE, type Deadline } from './limits.js';
 
 /** ARM's intra-procedure scratch register (IP), free besides R11 (REGTMP). */
 const ARM_IP = 12;
@@ -45,8 +45,9 @@ export class FuncLowerer implements LowerCtx {
   private readonly slots = new Map<string, { slot: Slot; region: 'arg' | 'local' | 'capture' }>();
   private readonly labelIds = new Map<string, number>();
   private deferWraps = 0;
+  /** The instruction being lowered (callSym names it when it needs what gorun lacks). */
 
-  constructor(readonly info: ProgramInfo, readonly decl: TextDecl, readonly data: DataNeeds, readonly diags: Diagnostics) {
+  constructor(readonly info: ProgramInfo, readonly decl: TextDecl, readonly data: DataNeeds, readonly diags: Diagnostics, private readonly deadline: Deadline = NO_DEADLINE) {
     this.t = info.t;
     this.W = info.t.ptrSize;
     const sig = info.funcs.get(decl.name)!;
@@ -87,6 +88,7 @@ export class FuncLowerer implements LowerCtx {
   lower(): LoweredFunc {
     const body = this.decl.body;
     body.forEach((ins, i) => {
+      this.deadline.tick();
       for (const [name, l] of this.decl.labels) if (l.index === i) this.pl.bind(this.labelIds.get(name)!);
       this.pl.line = ins.line;
       try {

@@ -3,7 +3,7 @@
 import type { CallTarget, Decl, Expr, Instr, Operand, Param, Program, TextDecl, TypeExpr } from './ast.js';
 import type { Diagnostics, Pos } from './diag.js';
 import { lex, type Tok } from './lexer.js';
-import { MAX_NESTING, nestingMessage } from './limits.js';
+import { MAX_NESTING, nestingMessage, NO_DEADLINE, type Deadline } from './limits.js';
 
 class ParseError extends Error {
   constructor(readonly pos: Pos, message: string) { super(message); }
@@ -78,11 +78,12 @@ function describe(t: Tok): string {
 
 const DECL_WORDS = new Set(['TEXT', 'GLOBL', 'TYPE']);
 
-export function parse(source: string, diags: Diagnostics): Program {
-  const lines = lex(source, diags);
+export function parse(source: string, diags: Diagnostics, deadline: Deadline = NO_DEADLINE): Program {
+  const lines = lex(source, diags, deadline);
   const decls: Decl[] = [];
   let fn: TextDecl | null = null;
   for (const { line, toks } of lines) {
+    deadline.tick();
     if (toks.length === 0) continue;
     if (toks.some((t) => t.kind === 'error')) { // already diagnosed by the lexer
       if (fn) fn.broken = true;

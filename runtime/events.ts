@@ -3,16 +3,24 @@
 // state.
 
 export type RuntimeEvent =
-  /** A split check failed and f called morestack, which recorded where f and its caller were. `guard` is stackguard0 read as a signed word (the sentinels of abi/stack.ts are negative). */
-  | { k: 'morestack'; fn: string; sp: number; guard: number; schedPC: number; schedSP: number; ctxt: number; morebufPC: number; morebufSP: number; caller: string }
+  /**
+   * A split check failed and f called morestack, which recorded where f and
+   * its caller were. `guard` is stackguard0 read as a signed word (the
+   * sentinels of abi/stack.ts are negative); [lo, hi) is the goroutine's stack.
+   */
+  | { k: 'morestack'; fn: string; sp: number; guard: number; lo: number; hi: number; schedPC: number; schedSP: number; ctxt: number; morebufPC: number; morebufSP: number; caller: string }
   /** rewindmorestack decoded the branch after the morestack call. */
   | { k: 'rewind'; jmpPC: number; bytes: number[]; resumePC: number; fn: string }
   /** stackguard0 held StackPreempt: newstack yields the goroutine instead of growing its stack. */
   | { k: 'preempt'; fn: string; goid: number }
   /** newstack's decision: the new size (equal to the old one for a forced move). */
   | { k: 'grow'; oldLo: number; oldHi: number; oldSize: number; newSize: number; forced: boolean }
-  /** copystack moves the used part of the stack; `frames` are the goroutine's frames in the old stack, innermost first. */
-  | { k: 'copy'; goid: number; oldLo: number; oldHi: number; newLo: number; newHi: number; used: number; delta: number; frames: FrameInfo[] }
+  /**
+   * copystack moves the used part of the stack; `frames` are the goroutine's
+   * frames in the old stack, innermost first: the innermost COPY_FRAMES of
+   * them, `framesTruncated` when there are more (a deep stack has millions).
+   */
+  | { k: 'copy'; goid: number; oldLo: number; oldHi: number; newLo: number; newHi: number; used: number; delta: number; frames: FrameInfo[]; framesTruncated: boolean }
   /**
    * One pointer into the old stack, rewritten by copystack: in a frame's
    * locals or arguments, the saved context, a deferred call's argument block
@@ -40,6 +48,9 @@ export type RuntimeEvent =
   | { k: 'recovered'; goid: number; pc: number; sp: number }
   /** Execution resumes in f, on the new stack; `guard` is the stackguard0 it runs with (signed, as in morestack). */
   | { k: 'resume'; fn: string; pc: number; sp: number; atStart: boolean; guard: number };
+
+/** At most this many frames are listed in a copy event. */
+export const COPY_FRAMES = 100_000;
 
 /** A frame as the runtime's traceback sees it: its function, SP and the caller's SP (its top). */
 export interface FrameInfo {

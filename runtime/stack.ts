@@ -28,13 +28,13 @@ import { rewindPC } from '../isa/rewind.js';
 import { Next } from '../vm/machine.js';
 import { gogo, setg } from './asm.js';
 import { gothrow, NEWSTACK_FRAMES } from './crash.js';
-import type { AdjustWhere, FrameInfo } from './events.js';
+import { COPY_FRAMES, type AdjustWhere, type FrameInfo } from './events.js';
 import { hex } from './format.js';
 import type { Handlers, Runtime } from './runtime.js';
 import { gosched_m } from './sched.js';
 import type { Stack } from './stackalloc.js';
 import { setStackguard } from './stackguard.js';
-import type { State } from './state.js';
+import { Unwind, type State } from './state.js';
 import { gentraceback, tracebackdefers, type Frame } from './traceback.js';
 
 export const handlers: Handlers = {
@@ -75,12 +75,22 @@ function morestack(rt: Runtime, needctxt: boolean): Next {
   if (st.observing) emitMorestack(st, g);
   setg(st, st.g0);
   newstack(rt);
-  if (Date.now() > st.cfg.deadline) {
-    // --timeout also bounds long runtime work (stack copies), not only instructions.
-    st.bound(`the program ran for more than ${st.cfg.timeoutMs} ms (--timeout)`);
-    return Next.Stop;
-  }
+  checkDeadline(st);
   return Next.Continue;
+}
+
+/** Frames of copystack's walk between two looks at the clock. */
+const FRAMES_PER_CLOCK_CHECK = 1 << 16;
+
+/**
+ * --timeout also bounds long runtime work, not only instructions: it is
+ * checked after every stack copy and, within one, every 65536 frames of the
+ * adjusting walk (a 512 MiB stack of 4-byte frames takes seconds to walk).
+ * Past the deadline the run ends there (exit 3); a half-adjusted stack does
+ * not matter to a run that is over.
+ */
+function checkDeadline(st: State): void {
+  if (Date.now() > st.cfg.deadline) throw new Unwind({ code: 3, bound: `the program ran for more than ${st.cfg.timeoutMs} ms (--timeout)` });
 }
 
 /** Called on g0 by morestack; resumes a goroutine (gogo) before it returns. */
@@ -221,7 +231,11 @@ export function copystack(rt: Runtime, g: number, newsize: number): void {
   // Adjust pointers in the to-be-copied frames, in place in the old stack.
   const adj: AdjustInfo = { old, delta: nw.hi - old.hi };
   const at = st.schedWhere(g);
-  gentraceback(st, at.pc, at.sp, at.lr, (f) => adjustframe(st, f, adj));
+  let walked = 0;
+  gentraceback(st, at.pc, at.sp, at.lr, (f) => {
+    if (++walked % FRAMES_PER_CLOCK_CHECK === 0) checkDeadline(st);
+    return adjustframe(st, f, adj);
+  });
   adjustctxt(st, g, adj);
   adjustdefers(st, g, adj);
   adjustpanics(st, g, adj);
@@ -373,6 +387,7 @@ function emitMorestack(st: State, g: number): void {
   const schedPC = st.sched(g, Gobuf.pc), schedSP = st.sched(g, Gobuf.sp);
   st.emit({
     k: 'morestack', fn: st.funcName(schedPC), sp: schedSP, guard: st.lds(g + G.stackguard0 * st.W),
+    lo: st.gField(g, G.stackLo), hi: st.gField(g, G.stackHi),
     schedPC, schedSP, ctxt: st.sched(g, Gobuf.ctxt),
     morebufPC: st.morebuf(Gobuf.pc), morebufSP: st.morebuf(Gobuf.sp), caller: st.funcName(st.morebuf(Gobuf.pc) - 1),
   });
@@ -388,9 +403,14 @@ function emitGrow(st: State, lo: number, hi: number, newSize: number, forced: bo
 
 function emitCopy(st: State, g: number, old: Stack, nw: Stack, used: number): void {
   const frames: FrameInfo[] = [];
+  let framesTruncated = false;
   const at = st.schedWhere(g);
-  gentraceback(st, at.pc, at.sp, at.lr, (f) => { frames.push({ fn: f.fn.name, pc: f.pc, sp: f.sp, fp: f.fp }); return true; });
-  st.emit({ k: 'copy', goid: st.gField(g, G.goid), oldLo: old.lo, oldHi: old.hi, newLo: nw.lo, newHi: nw.hi, used, delta: nw.hi - old.hi, frames });
+  gentraceback(st, at.pc, at.sp, at.lr, (f) => {
+    if (frames.length === COPY_FRAMES) { framesTruncated = true; return false; }
+    frames.push({ fn: f.fn.name, pc: f.pc, sp: f.sp, fp: f.fp });
+    return true;
+  });
+  st.emit({ k: 'copy', goid: st.gField(g, G.goid), oldLo: old.lo, oldHi: old.hi, newLo: nw.lo, newHi: nw.hi, used, delta: nw.hi - old.hi, frames, framesTruncated });
 }
 
 function emitAdjust(st: State, fn: string, where: AdjustWhere, addr: number, from: number, to: number): void {

@@ -9,8 +9,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
-const SOURCE_DIRS = ['isa', 'abi', 'compiler', 'vm', 'runtime', 'cli', 'web', 'editors', 'tests', 'bench'];
-const LISTED_DIRS = ['isa', 'abi', 'compiler', 'vm', 'runtime', 'cli', 'web', 'editors'];
+const SOURCE_DIRS = ['isa', 'abi', 'compiler', 'vm', 'runtime', 'cli', 'web', 'editors', 'tests', 'bench', 'fuzz'];
+const LISTED_DIRS = ['isa', 'abi', 'compiler', 'vm', 'runtime', 'cli', 'web', 'editors', 'fuzz'];
 
 function walk(dir: string, out: string[] = []): string[] {
   for (const e of readdirSync(dir)) {

@@ -172,10 +172,10 @@ describe('gorun bundle', () => {
       const r = gorun('explain', '--arch', arch, growstack);
       expect(r.code).toBe(0);
       expect(r.err).toBe('ok 10001\n');
-      expect(r.out).toMatch(/^#1 main\.growStackIter: split check failed: SP 0x[0-9a-f]+ - \d+ \(its (frame beyond StackSmall|autosize)\) <= stackguard0 0x[0-9a-f]+\n  morestack saved g\.sched/);
+      expect(r.out).toMatch(/^#1 main\.growStackIter: split check failed: SP 0x[0-9a-f]+ - \d+ \(its (frame beyond StackSmall|autosize)\) <= stackguard0 0x[0-9a-f]+\n  its prologue: .*\n  stackguard0 0x[0-9a-f]+ = stack\.lo 0x[0-9a-f]+ \+ StackGuard 256, on the stack .* of 2048 bytes\n  morestack saved g\.sched/);
       expect(r.out).toMatch(jump);
       expect(r.out).toMatch(/newstack: stack \[0x[0-9a-f]+, 0x[0-9a-f]+\) of 2048 bytes doubles to 4096/);
-      expect(r.out).toMatch(/adjusted a pointer in main\.growStackIter's args at 0x[0-9a-f]+: 0x[0-9a-f]+ -> 0x[0-9a-f]+/);
+      expect(r.out).toMatch(/\n    `p` in main\.growStackIter's args \(\d+ frames\), each pointing at `x` in its caller main\.growStackIter's locals: 0x[0-9a-f]+ -> 0x[0-9a-f]+ in the innermost, …\n/);
       expect(r.out).toMatch(/resume main\.growStackIter at its start 0x[0-9a-f]+ with SP 0x[0-9a-f]+: the split check runs again, on the new stack/);
       expect(r.out).toMatch(/\n12 stack moves\. \d+ instructions\.\n$/);
     }
@@ -184,8 +184,11 @@ describe('gorun bundle', () => {
   it('explain narrates the adjustment of a deferred call\'s arguments and of its defer record', () => {
     const r = gorun('explain', '--arch', 'arm', new URL('../examples/deferstack.gasm', import.meta.url).pathname);
     expect([r.code, r.err]).toEqual([0, 'y = 42\n']);
-    expect(r.out).toMatch(/adjusted a pointer in the arguments of the deferred call of main\.set \(kept in its defer record, in the heap\) at 0x[0-9a-f]+: 0x[0-9a-f]+ -> 0x[0-9a-f]+\n/);
-    expect(r.out).toMatch(/adjusted the argp field of the defer record of main\.set at 0x[0-9a-f]+: 0x[0-9a-f]+ -> 0x[0-9a-f]+\n/);
+    expect(r.out).toMatch(/\n    a pointer in the arguments of the deferred call of main\.set \(kept in its defer record, in the heap\), pointing at `y` in main\.main's locals: 0x[0-9a-f]+ -> 0x[0-9a-f]+\n/);
+    expect(r.out).toMatch(/\n    the argp field of the defer record of main\.set: 0x[0-9a-f]+ -> 0x[0-9a-f]+\n/);
+    const v = gorun('explain', '--verbose', '--arch', 'arm', new URL('../examples/deferstack.gasm', import.meta.url).pathname);
+    expect(v.out).toMatch(/adjusted a pointer in the arguments of the deferred call of main\.set \(kept in its defer record, in the heap\) at 0x[0-9a-f]+: 0x[0-9a-f]+ -> 0x[0-9a-f]+ \(pointing at `y` in main\.main's locals\)\n/);
+    expect(v.out).toMatch(/adjusted the argp field of the defer record of main\.set at 0x[0-9a-f]+: 0x[0-9a-f]+ -> 0x[0-9a-f]+\n/);
   });
 
   it('matrix: prints the table on stdout and fails (exit 1) when a cell fails', () => {

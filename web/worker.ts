@@ -43,7 +43,7 @@ class Session {
   private pending = '';
 
   constructor(readonly img: Image, file: string, opts: PageOptions) {
-    this.narrator = new Narrator(img, (s) => {
+    this.narrator = new Narrator(img, { verbose: false, memory: () => this.run?.memory ?? null }, (s) => {
       if (this.narration.length < NARRATION_CAP) this.narration.push(s); else this.narrationDropped++;
     });
     this.trace = new TraceRecorder({ program: file, arch: img.arch, options: { ...opts } as Record<string, number | boolean> }, () => this.run?.steps ?? 0, targetOf(img.arch).ptrSize);
@@ -75,7 +75,9 @@ class Session {
       this.growth = { n: this.growths, steps: this.run?.steps ?? 0, events: [], adjusted: 0, narration: '' };
     }
     const g = this.growth;
-    if (!g) return;
+    // A growth's events end at its resume (or its preemption): a later collection's shrink copies are not part of it.
+    const last = g?.events[g.events.length - 1]?.k;
+    if (!g || last === 'resume' || last === 'preempt') return;
     if (e.k === 'adjust') {
       g.adjusted++;
       if (g.adjusted > ADJUST_CAP) return;

@@ -1,6 +1,7 @@
 // The gorun command line (docs/cli.md). Parsing and printing only: the work is
 // done by compiler/ (and, later, vm/ and runtime/).
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ARCHES, type Arch } from '../isa/target.js';
 import { checkCommand, complain, disasmCommand, explainCommand, loadSource, matrixCommand, runCommand, STDIN, UsageError } from './commands.js';
@@ -65,7 +66,8 @@ function build(): Command {
     .version(VERSION, '--version')
     .showSuggestionAfterError()
     .exitOverride()
-    .configureOutput({ writeErr: (s) => stderr.write(s), writeOut: (s) => stdout.write(s) });
+    .configureOutput({ writeErr: (s) => stderr.write(s), writeOut: (s) => stdout.write(s) })
+    .addHelpText('after', '\nThe example programs: gorun --examples prints their directory.');
 
   addRunOptions(program.command('run <file>', { isDefault: true })
     .description('compile for --arch (default amd64) and run main.main; output goes to standard error; FILE - reads standard input')
@@ -141,6 +143,11 @@ function build(): Command {
 
 async function main(argv: string[]): Promise<number> {
   const program = build();
+  if (argv.length === 3 && argv[2] === '--examples') {
+    // The bundle is dist/gorun-main.cjs: the examples are beside dist/, in the package and in a checkout.
+    stdout.write(`${join(__dirname, '..', 'examples')}\n`);
+    return 0;
+  }
   if (argv.length <= 2) {
     // Bare `gorun`: the usage, as for any usage error on standard error, exit 1.
     stderr.write(program.helpInformation());

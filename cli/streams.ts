@@ -52,9 +52,11 @@ export class StreamSink implements Sink {
   }
 }
 
-/** A Sink that keeps what is written (tests, the fuzzer): never full; past `limit` bytes it only counts. */
+/** A Sink that keeps what is written (tests, the fuzzer): never full; past `limit` bytes it keeps the head and the last 64 KB. */
 export class MemorySink implements Sink {
   private readonly chunks: Buffer[] = [];
+  private tail: Buffer[] = [];
+  private tailBytes = 0;
   private lineStart = true;
   private kept = 0;
   private total = 0;
@@ -65,20 +67,38 @@ export class MemorySink implements Sink {
   write(c: string | Uint8Array): void {
     if (c.length === 0) return;
     this.lineStart = endsLine(c);
-    const b = typeof c === 'string' ? Buffer.from(c) : Buffer.from(c);
+    let b = typeof c === 'string' ? Buffer.from(c) : Buffer.from(c);
     this.total += b.length;
-    if (this.kept >= this.limit) return;
-    const part = b.length > this.limit - this.kept ? b.subarray(0, this.limit - this.kept) : b;
-    this.chunks.push(part);
-    this.kept += part.length;
+    if (this.kept < this.limit) {
+      const n = Math.min(b.length, this.limit - this.kept);
+      this.chunks.push(b.subarray(0, n));
+      this.kept += n;
+      b = b.subarray(n);
+    }
+    if (b.length > 0) this.keepTail(b);
+  }
+
+  private keepTail(b: Buffer): void {
+    this.tail.push(b);
+    this.tailBytes += b.length;
+    if (this.tailBytes > 2 * TAIL) {
+      const t = Buffer.concat(this.tail).subarray(-TAIL);
+      this.tail = [t];
+      this.tailBytes = t.length;
+    }
   }
 
   drained(): Promise<void> { return Promise.resolve(); }
   get atLineStart(): boolean { return this.lineStart; }
-  /** Everything written, as UTF-8 text; past the limit, a last line says how much more there was. */
+  /** Everything written, as UTF-8 text; past the limit, the head, a line saying how much is left out, and the end. */
   text(): string {
-    const t = Buffer.concat(this.chunks).toString();
-    return this.total > this.kept ? `${t}\n[${this.total - this.kept} more bytes]` : t;
+    const head = Buffer.concat(this.chunks).toString();
+    if (this.total === this.kept) return head;
+    const tail = Buffer.concat(this.tail).subarray(-TAIL);
+    return `${head}\n[${this.total - this.kept - tail.length} more bytes]\n${tail.toString()}`;
   }
   get bytes(): number { return this.total; }
 }
+
+/** Bytes of the end of a stream a MemorySink past its limit keeps. */
+const TAIL = 64 << 10;

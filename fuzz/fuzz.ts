@@ -51,11 +51,13 @@ function runFlags(r: Rng, generated: boolean): string[] {
 }
 
 function makeCase(r: Rng, seeds: readonly { name: string; source: string }[]): Case {
-  const generated = r.chance(0.3);
+  let generated = r.chance(0.3);
   let source: string, origin: string;
   if (generated) {
     source = generate(r);
     origin = 'generated';
+    // One in ten is changed too: valid programs are the best seeds, but then their targets may differ.
+    if (r.chance(0.1)) { source = mutate(source, r); origin = 'generated, mutated'; generated = false; }
   } else {
     const s = r.pick(seeds);
     source = s.source;

@@ -231,7 +231,7 @@ export function viaBundle(bin: string, c: Case, inProcess: Outcome): Failure | n
     if (maxRSS > arena + 1024 ** 3) return { cls: 'bundle: resident memory beyond --max-memory', detail: `${Math.round(maxRSS / 2 ** 20)} MB with an arena of ${Math.round(arena / 2 ** 20)} MB` };
     // The bundle runs on the compiling engine (the interpreter for explain and --stackfaultonfree).
     const comparable = c.command !== 'run' || c.engine === 'jit' || c.flags.includes('--stackfaultonfree');
-    const whole = !/\n\[\d+ more bytes\]$/.test(inProcess.out + inProcess.err);
+    const whole = !/\n\[\d+ more bytes\]\n/.test(inProcess.out + inProcess.err);
     const d = comparable && whole && !endedByTimeout(o) && !endedByTimeout(inProcess) ? differs(inProcess, o) : null;
     return d ? { cls: 'the bundle answers otherwise than in-process', detail: d } : null;
   } finally {

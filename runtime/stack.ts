@@ -79,15 +79,16 @@ function morestack(rt: Runtime, needctxt: boolean): Next {
   return Next.Continue;
 }
 
-/** Frames of copystack's walk between two looks at the clock. */
-const FRAMES_PER_CLOCK_CHECK = 1 << 16;
+/** Work of copystack's walk between two looks at the clock: a unit per frame and per word of its maps. */
+const WORK_PER_CLOCK_CHECK = 1 << 16;
 
 /**
  * --timeout also bounds long runtime work, not only instructions: it is
- * checked after every stack copy and, within one, every 65536 frames of the
- * adjusting walk (a 512 MiB stack of 4-byte frames takes seconds to walk).
- * Past the deadline the run ends there (exit 3); a half-adjusted stack does
- * not matter to a run that is over.
+ * checked after every stack copy and, within one, every 65536 frames or
+ * words of their maps in the adjusting walk (a 512 MiB stack of 4-byte
+ * frames takes seconds to walk, and so does printing every word of a 4 MB
+ * one at --stackdebug 4). Past the deadline the run ends there (exit 3); a
+ * half-adjusted stack does not matter to a run that is over.
  */
 function checkDeadline(st: State): void {
   if (Date.now() > st.cfg.deadline) throw new Unwind({ code: 3, bound: `the program ran for more than ${st.cfg.timeoutMs} ms (--timeout)` });
@@ -231,9 +232,10 @@ export function copystack(rt: Runtime, g: number, newsize: number): void {
   // Adjust pointers in the to-be-copied frames, in place in the old stack.
   const adj: AdjustInfo = { old, delta: nw.hi - old.hi };
   const at = st.schedWhere(g);
-  let walked = 0;
+  let work = 0;
   gentraceback(st, at.pc, at.sp, at.lr, (f) => {
-    if (++walked % FRAMES_PER_CLOCK_CHECK === 0) checkDeadline(st);
+    work += 1 + f.fn.localPtrs.length + f.fn.argPtrs.length;
+    if (work >= WORK_PER_CLOCK_CHECK) { work = 0; checkDeadline(st); }
     return adjustframe(st, f, adj);
   });
   adjustctxt(st, g, adj);

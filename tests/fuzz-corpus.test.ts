@@ -13,7 +13,8 @@ const dir = new URL('./fuzz-corpus', import.meta.url).pathname;
 
 function cases(origin: string, source: string): Case[] {
   const m = /^\/\/ fuzz:(.*)$/m.exec(source.split('\n')[0] ?? '');
-  const flags = [...(m ? m[1]!.trim().split(/\s+/).filter(Boolean) : []), '--timeout', '10000'];
+  const given = m ? m[1]!.trim().split(/\s+/).filter(Boolean) : [];
+  const flags = given.includes('--timeout') ? given : [...given, '--timeout', '10000'];
   const base = { source, origin, flags: [] as string[], engine: 'jit' as const, generated: false };
   const out: Case[] = [{ ...base, command: 'check', arch: null }];
   for (const arch of ARCHES as readonly Arch[]) {

@@ -68,6 +68,24 @@ describe('the runtime keeps to --timeout', () => {
     }
   });
 
+  it('also within a copy of few, big frames: the clock is looked at by frames and words of their maps', () => {
+    // 1 KB of locals a frame: a 2 MB stack holds some 2000 frames but 260000 words.
+    const deep = 'TEXT main.f(n int)\n    LOCAL buf [1024]byte\n    MOV n, R0\n    CMP R0, $0\n    JEQ done\n    SUB $1, R0\n    CALL main.f(R0)\ndone:\n    RET\n\nTEXT main.main()\n    CALL main.f($5000)\n    RET\n';
+    const img = compile(deep, 'deep.gasm', 'amd64').image!;
+    const realNow = Date.now;
+    let skew = 0;
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + skew);
+    try {
+      const run = start(img, { timeoutMs: 60_000, stderr: () => {}, observer: (e) => { if (e.k === 'grow' && e.oldSize >= 2 << 20) skew = 3_600_000; } });
+      let r;
+      while ((r = run.resume()) === RUNNING);
+      expect(r.bound).toBe('the program ran for more than 60000 ms (--timeout)');
+      expect(r.stats.maxStackSize).toBe(2 << 20); // the copy to 4 MB was abandoned
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
   it('lists at most 100000 frames in a copy event, however deep the stack', () => {
     const img = compile(TINY, 'tiny.gasm', '386').image!;
     const seen: [number, boolean][] = [];
